@@ -451,6 +451,9 @@ function writeTce(m: Machine, d: Draft<MachineState>, ref: FunctionRef, pciAddr:
   }
   const w = res.window;
   const idx = w.offset >> BigInt(w.pageShift);
+  if (idx >= 1n << BigInt(w.tableShift)) {
+    throw new ArgumentError(`0x${pciAddr.toString(16)} is beyond the ${(1n << BigInt(w.tableShift + w.pageShift)) >> 20n} MiB DMA window of ${formatPciAddress(address)}`, { pciAddr });
+  }
   const bits = perm === undefined ? 0n : (perm.includes("r") ? TCE_PCI_READ : 0n) | (perm.includes("w") ? TCE_PCI_WRITE : 0n);
   memWrite(d.memory, w.tableAddr + idx * 8n, 8, perm === undefined ? 0n : (physAddr & ~0xfffn) | bits);
 }

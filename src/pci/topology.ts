@@ -93,3 +93,26 @@ export interface PhbSpec {
 export interface MachineSpec {
   readonly phbs: readonly PhbSpec[];
 }
+
+/** True for 1, 2, 4, … up to 2^53 (sizes are plain numbers, see above). */
+export function isPowerOfTwo(n: number): boolean {
+  if (!Number.isSafeInteger(n) || n <= 0) return false;
+  return 2 ** Math.round(Math.log2(n)) === n;
+}
+
+// PE numbers per PHB model (powernv-opal.md §1.1): the last PE is the reserved PE that
+// unmapped RIDs land in, so a description may pin a function to 0..NUM_PES-2 only.
+export const IODA1_NUM_PES = 128;
+export const IODA1_RESERVED_PE = 127;
+export const IODA2_NUM_PES = 256;
+export const IODA2_RESERVED_PE = 255;
+
+/** Number of PEs of a PHB model (`ibm,opal-num-pes`). */
+export function numPesOf(model: PhbModelKind): number {
+  return model === "ioda1" ? IODA1_NUM_PES : IODA2_NUM_PES;
+}
+
+/** The reserved PE of a PHB model (`ibm,opal-reserved-pe`). */
+export function reservedPeOf(model: PhbModelKind): number {
+  return model === "ioda1" ? IODA1_RESERVED_PE : IODA2_RESERVED_PE;
+}

@@ -1,0 +1,58 @@
+// The `eeh-emu` command. Thin: parse arguments, call the library, print. Exit status:
+// 0 ok, 1 bad input (one line naming what and where), 2 usage.
+
+import { EehError } from "../core/errors.js";
+import { demoLines } from "./demo.js";
+
+const USAGE = `eeh-emu — an emulator of PowerPC EEH (IODA1/IODA2 PHBs, OPAL/RTAS, EEH recovery)
+
+Usage:
+  eeh-emu demo            run the built-in showcase and print what happened
+  eeh-emu --help          this text
+  eeh-emu <command> --help
+
+Exit status: 0 ok, 1 bad input, 2 usage.`;
+
+const COMMANDS: Record<string, { help: string; run: (args: string[]) => number }> = {
+  demo: {
+    help: `Usage: eeh-emu demo
+
+Builds a small machine (an IODA2 PHB with a switch and three devices, an IODA1 PHB
+with two), makes one device DMA to an unmapped address and another load from an
+address nothing decodes, and prints which PE froze and why, what loads return and
+what the PEST words record.`,
+    run: (args) => {
+      if (args.length > 0) return usage(`demo takes no arguments (got "${args[0]}")`);
+      process.stdout.write(demoLines().join("\n") + "\n");
+      return 0;
+    },
+  },
+};
+
+function usage(message: string): number {
+  process.stderr.write(`eeh-emu: ${message}\n${USAGE}\n`);
+  return 2;
+}
+
+export function main(argv: string[]): number {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
+    process.stdout.write(USAGE + "\n");
+    return cmd === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[cmd];
+  if (!command) return usage(`unknown command "${cmd}"`);
+  if (rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(command.help + "\n");
+    return 0;
+  }
+  try {
+    return command.run(rest);
+  } catch (e) {
+    if (e instanceof EehError) {
+      process.stderr.write(`eeh-emu ${cmd}: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

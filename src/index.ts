@@ -1,0 +1,42 @@
+// eeh-emu public library API.
+
+// core
+export { VirtualClock } from "./core/clock.js";
+export * from "./core/errors.js";
+export { ppcBit, ppcMask, field, getField, setField, type AccessSize, type BitField } from "./core/bits.js";
+
+// PCI
+export * from "./pci/address.js";
+export * from "./pci/topology.js";
+export { MachineBuilder } from "./pci/builder.js";
+export { machineFromJson, machineToJson } from "./pci/topology-json.js";
+export { validateMachine } from "./pci/validate.js";
+
+// PHB models and the machine
+export { Machine, TCE_PCI_READ, TCE_PCI_WRITE, type AccessOutcome, type FunctionRef, type DmaPermission } from "./ioda/machine.js";
+export type { MachineState, PhbMachineState, FunctionState, HwEvent } from "./ioda/machine-state.js";
+export {
+  injectBadDma,
+  injectMmioError,
+  injectMmioUnassigned,
+  injectLinkDown,
+  injectPcieUe,
+  injectFence,
+  killPhb,
+  freezePe,
+  unfreezePe,
+  armErrInject,
+  disarmErrInject,
+  clearPhbErrors,
+  completeReset,
+  resetBelow,
+  restoreBars,
+} from "./ioda/faults.js";
+export { modelOf, modelForKind, peev, frozenPes, peFreezeState, type PhbState } from "./ioda/phb-engine.js";
+export type { PhbModel, RidRange, ErrInjectRequest, ErrInjectResult } from "./ioda/phb-model.js";
+export { ioda1Model, type Ioda1State } from "./ioda/ioda1/p7ioc.js";
+export { ioda2Model, type Ioda2State } from "./ioda/ioda2/phb3.js";
+export * from "./ioda/pest.js";
+export * from "./ioda/pe/pe-flags.js";
+export { peStateMark, peStateClear, peMarkIsolated, forEachPe, getPe, type EehPe, type PeTree, type PeRef } from "./ioda/pe/pe-tree.js";
+export type { PePlan, PhbPlan } from "./ioda/pe/pe-plan.js";
