@@ -1,16 +1,18 @@
 // Where the platform puts each PHB's windows in CPU (real) address space. Real POWER
 // machines derive these from the chip and PHB index; the emulator gives every PHB id a
-// 1 TiB aperture so that routing an address to its PHB is one shift (O(1) in the number
-// of PHBs, DESIGN.md "cost never grows with the machine").
+// 1 TiB aperture, by its position ("slot") in the machine description, so that routing an
+// address to its PHB is one shift (O(1) in the number of PHBs, DESIGN.md "cost never grows
+// with the machine"). OPAL PHB ids themselves are not constrained by this map.
 //
-//   aperture(id)            = APERTURE_BASE + id * 2^40
+//   aperture(slot)          = APERTURE_BASE + slot * 2^40
 //   M32 window (CPU)        = aperture + 0, 2 GiB, maps PCI 0x8000_0000.. (powernv-opal §1.1)
 //   IO window (IODA1 only)  = aperture + 2^38, 8 MiB (PHB_IO_SIZE), 64 KiB segments
 //   M64 window (CPU = PCI)  = aperture + 2^39, one segment per PE (segment i → PE i)
 
 export const APERTURE_BASE = 0x2000_0000_0000n;
 export const APERTURE_SHIFT = 40n;
-export const MAX_PHB_ID = 63;
+/** Apertures end below 2^53 so BAR values stay exact JavaScript numbers. */
+export const MAX_PHBS = 4096;
 
 export const M32_PCI_BASE = 0x8000_0000n;
 export const M32_WINDOW_SIZE = 0x8000_0000n; // 2 GiB
@@ -32,30 +34,30 @@ export const HOST_RAM_TOP = 1n << 40n;
 export const TCE_REGION_BASE = 0x1000_0000_0000n;
 export const TCE_TABLE_STRIDE = 0x40_0000n;
 
-export function apertureBase(phbId: number): bigint {
-  return APERTURE_BASE + (BigInt(phbId) << APERTURE_SHIFT);
+export function apertureBase(slot: number): bigint {
+  return APERTURE_BASE + (BigInt(slot) << APERTURE_SHIFT);
 }
 
-export function m32CpuBase(phbId: number): bigint {
-  return apertureBase(phbId);
+export function m32CpuBase(slot: number): bigint {
+  return apertureBase(slot);
 }
 
-export function ioCpuBase(phbId: number): bigint {
-  return apertureBase(phbId) + IO_WINDOW_OFFSET;
+export function ioCpuBase(slot: number): bigint {
+  return apertureBase(slot) + IO_WINDOW_OFFSET;
 }
 
-export function m64Base(phbId: number): bigint {
-  return apertureBase(phbId) + M64_WINDOW_OFFSET;
+export function m64Base(slot: number): bigint {
+  return apertureBase(slot) + M64_WINDOW_OFFSET;
 }
 
-/** The PHB id whose aperture holds `cpuAddr`, or undefined outside every aperture. */
-export function phbIdForCpuAddress(cpuAddr: bigint): number | undefined {
+/** The PHB slot whose aperture holds `cpuAddr`, or undefined outside every aperture. */
+export function phbSlotForCpuAddress(cpuAddr: bigint): number | undefined {
   if (cpuAddr < APERTURE_BASE) return undefined;
-  const id = Number((cpuAddr - APERTURE_BASE) >> APERTURE_SHIFT);
-  return id <= MAX_PHB_ID ? id : undefined;
+  const slot = Number((cpuAddr - APERTURE_BASE) >> APERTURE_SHIFT);
+  return slot < MAX_PHBS ? slot : undefined;
 }
 
-/** Host address of the TCE table of PE `pe` on PHB `phbId`. */
-export function tceTableAddress(phbId: number, pe: number): bigint {
-  return TCE_REGION_BASE + BigInt(phbId * 512 + pe) * TCE_TABLE_STRIDE;
+/** Host address of the TCE table of PE `pe` of the PHB in `slot`. */
+export function tceTableAddress(slot: number, pe: number): bigint {
+  return TCE_REGION_BASE + BigInt(slot * 512 + pe) * TCE_TABLE_STRIDE;
 }

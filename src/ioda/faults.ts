@@ -62,7 +62,7 @@ export function injectMmioUnassigned(m: Machine, phbId: number): AccessOutcome {
   // The highest segment still below the MSI window that maps to the reserved PE.
   for (let seg = nseg - 2; seg >= 0; seg--) {
     if (model.m32SegmentPe(hw, seg) === model.reservedPe) {
-      return m.mmioLoadDetailed(m32CpuBase(phbId) + BigInt(seg) * model.m32SegmentSize, 4);
+      return m.mmioLoadDetailed(m32CpuBase(m.phbLayout(phbId).slot) + BigInt(seg) * model.m32SegmentSize, 4);
     }
   }
   throw new HardwareStateError(`PHB#${phbId.toString(16)} has no unassigned M32 segment`, { phb: phbId });

@@ -18,7 +18,7 @@ import {
   M32_PCI_BASE,
   M32_USABLE_SIZE,
   M64_SEGMENT_SIZE,
-  MAX_PHB_ID,
+  MAX_PHBS,
   ioCpuBase,
   m32CpuBase,
   m64Base,
@@ -38,6 +38,8 @@ export interface BarMapping {
 
 export interface PhbLayout {
   readonly spec: PhbSpec;
+  /** Position in the machine (selects the CPU-address aperture). */
+  readonly slot: number;
   readonly plan: PhbPlan;
   readonly fnByRid: ReadonlyMap<Rid, PciFunctionSpec>;
   /** The bridge whose secondary bus is N. */
@@ -54,6 +56,7 @@ export interface MachineLayout {
   readonly spec: MachineSpec;
   readonly phbs: ReadonlyMap<number, PhbLayout>;
   readonly phbIdByDomain: ReadonlyMap<number, number>;
+  readonly phbIdBySlot: readonly number[];
 }
 
 export function buildLayout(spec: MachineSpec): MachineLayout {
@@ -61,16 +64,17 @@ export function buildLayout(spec: MachineSpec): MachineLayout {
   const phbIdByDomain = new Map<number, number>();
   spec.phbs.forEach((phb, i) => {
     const path = `phbs[${i}]`;
-    if (!Number.isInteger(phb.id) || phb.id < 0 || phb.id > MAX_PHB_ID) throw new TopologyError(`PHB id ${phb.id} outside 0..${MAX_PHB_ID}`, `${path}.id`);
+    if (i >= MAX_PHBS) throw new TopologyError(`more than ${MAX_PHBS} PHBs`, path);
+    if (!Number.isInteger(phb.id) || phb.id < 0) throw new TopologyError(`PHB id ${phb.id} is not a non-negative integer`, `${path}.id`);
     if (phbs.has(phb.id)) throw new TopologyError(`duplicate PHB id ${phb.id}`, `${path}.id`);
     if (phbIdByDomain.has(phb.domain)) throw new TopologyError(`duplicate PCI domain ${phb.domain}`, `${path}.domain`);
-    phbs.set(phb.id, buildPhbLayout(phb, path));
+    phbs.set(phb.id, buildPhbLayout(phb, i, path));
     phbIdByDomain.set(phb.domain, phb.id);
   });
-  return { spec, phbs, phbIdByDomain };
+  return { spec, phbs, phbIdByDomain, phbIdBySlot: spec.phbs.map((p) => p.id) };
 }
 
-function buildPhbLayout(phb: PhbSpec, path: string): PhbLayout {
+function buildPhbLayout(phb: PhbSpec, slot: number, path: string): PhbLayout {
   const model = modelForKind(phb.model);
   const plan = planPes(phb, model, path);
   const fnByRid = new Map<Rid, PciFunctionSpec>();
@@ -104,7 +108,7 @@ function buildPhbLayout(phb: PhbSpec, path: string): PhbLayout {
         const size = BigInt(b.size);
         m32Cursor = alignUp(m32Cursor, size);
         const pci = M32_PCI_BASE + m32Cursor;
-        bars.push({ rid: ridOf(f.address), bar: b.index, type: "mem32", cpuStart: m32CpuBase(phb.id) + m32Cursor, size, pciAddress: pci, pe: pe.pe });
+        bars.push({ rid: ridOf(f.address), bar: b.index, type: "mem32", cpuStart: m32CpuBase(slot) + m32Cursor, size, pciAddress: pci, pe: pe.pe });
         m32Cursor += size;
       }
       if (m32Cursor > M32_USABLE_SIZE) throw new TopologyError(`32-bit BARs exceed the ${M32_USABLE_SIZE >> 20n} MiB M32 window`, `${path}.functions`);
@@ -125,7 +129,7 @@ function buildPhbLayout(phb: PhbSpec, path: string): PhbLayout {
           `${path}.functions(${formatPciAddress(f.address)})`,
         );
       }
-      const addr = m64Base(phb.id) + BigInt(pe.pe) * M64_SEGMENT_SIZE + cursor;
+      const addr = m64Base(slot) + BigInt(pe.pe) * M64_SEGMENT_SIZE + cursor;
       bars.push({ rid: ridOf(f.address), bar: b.index, type: "mem64", cpuStart: addr, size, pciAddress: addr, pe: pe.pe });
       cursor += size;
     }
@@ -138,7 +142,7 @@ function buildPhbLayout(phb: PhbSpec, path: string): PhbLayout {
       for (const { f, b } of io) {
         const size = BigInt(b.size);
         ioCursor = alignUp(ioCursor, size);
-        bars.push({ rid: ridOf(f.address), bar: b.index, type: "io", cpuStart: ioCpuBase(phb.id) + ioCursor, size, pciAddress: ioCursor, pe: pe.pe });
+        bars.push({ rid: ridOf(f.address), bar: b.index, type: "io", cpuStart: ioCpuBase(slot) + ioCursor, size, pciAddress: ioCursor, pe: pe.pe });
         ioCursor += size;
       }
       if (ioCursor > IO_WINDOW_SIZE) throw new TopologyError(`IO BARs exceed the 8 MiB IO window`, `${path}.functions`);
@@ -153,7 +157,7 @@ function buildPhbLayout(phb: PhbSpec, path: string): PhbLayout {
     if (!barsByRid.has(m.rid)) barsByRid.set(m.rid, []);
     barsByRid.get(m.rid)!.push(m);
   }
-  return { spec: phb, plan, fnByRid, bridgeForBus, bars, barsByRid, m32Segments, ioSegments };
+  return { spec: phb, slot, plan, fnByRid, bridgeForBus, bars, barsByRid, m32Segments, ioSegments };
 }
 
 /** The BAR that decodes `cpuAddr`, by binary search. */

@@ -14,7 +14,7 @@ import { formatPciAddress, parsePciAddress, ridOf, type PciAddress, type Rid } f
 import { configRead, configWrite, createConfigSpace, setBarAddress, barAddress as csBarAddress, type ConfigAccessSize } from "../pci/config-space.js";
 import { PCI_COMMAND, PCI_COMMAND_MASTER, PCI_COMMAND_MEMORY, PCI_COMMAND_IO } from "../pci/regs.js";
 import type { MachineSpec } from "../pci/topology.js";
-import { DMA32_WINDOW_SIZE, IO_WINDOW_SIZE, M32_WINDOW_SIZE, M32_PCI_BASE, ioCpuBase, m32CpuBase, phbIdForCpuAddress, tceTableAddress, DMA_BYPASS_BASE } from "./address-map.js";
+import { DMA32_WINDOW_SIZE, IO_WINDOW_SIZE, M32_WINDOW_SIZE, M32_PCI_BASE, ioCpuBase, m32CpuBase, phbSlotForCpuAddress, tceTableAddress, DMA_BYPASS_BASE } from "./address-map.js";
 import { injectionHits } from "./err-inject.js";
 import type { ErrorKind } from "./error-sources.js";
 import { buildLayout, bridgesAbove, findBar, type MachineLayout, type PhbLayout } from "./layout.js";
@@ -195,7 +195,7 @@ export class Machine {
 
 function buildPhb(pl: PhbLayout): PhbMachineState {
   const model = modelOf(pl.spec);
-  const { state } = update(model.create(pl.spec), (hw) => {
+  const { state } = update(model.create(pl.spec, pl.slot), (hw) => {
     // RID → PE (OPAL_PCI_SET_PE), PELT-V (OPAL_PCI_SET_PELTV), windows (OPAL_PCI_MAP_PE_MMIO_WINDOW)
     for (const pe of pl.plan.pes) for (const r of pe.ranges) model.mapRidRange(hw, pe.pe, r);
     for (const [parent, child] of pl.plan.peltv) model.setPeltv(hw, parent, child, true);
@@ -205,7 +205,7 @@ function buildPhb(pl: PhbLayout): PhbMachineState {
     // DMA: a 32-bit TCE window per PE with devices (and a 64-bit bypass where the model has one).
     for (const pe of pl.plan.pes) {
       if (pe.pe === model.rootBusPe) continue;
-      model.setDma32Window(hw, pe.pe, tceTableAddress(pl.spec.id, pe.pe), pe.ranges);
+      model.setDma32Window(hw, pe.pe, tceTableAddress(pl.slot, pe.pe), pe.ranges);
       model.setBypassWindow(hw, pe.pe);
     }
   });
@@ -293,17 +293,18 @@ interface MmioTarget {
 }
 
 function decodeMmio(layout: MachineLayout, d: Draft<MachineState>, cpuAddr: bigint): MmioTarget {
-  const phbId = phbIdForCpuAddress(cpuAddr);
+  const slot = phbSlotForCpuAddress(cpuAddr);
+  const phbId = slot === undefined ? undefined : layout.phbIdBySlot[slot];
   const pl = phbId === undefined ? undefined : layout.phbs.get(phbId);
   if (phbId === undefined || !pl) throw new NotFoundError(`no PHB window decodes CPU address 0x${cpuAddr.toString(16)}`, { cpuAddr });
   const hw = d.phbs[phbId]!.hw as PhbState;
   const model = modelOf(hw);
-  const m32 = m32CpuBase(phbId);
+  const m32 = m32CpuBase(pl.slot);
   if (cpuAddr >= m32 && cpuAddr < m32 + M32_WINDOW_SIZE) {
     return { phbId, pe: model.m32SegmentPe(hw, Number((cpuAddr - m32) / model.m32SegmentSize)), space: "mem" };
   }
   if (model.hasIoWindow) {
-    const io = ioCpuBase(phbId);
+    const io = ioCpuBase(pl.slot);
     if (cpuAddr >= io && cpuAddr < io + IO_WINDOW_SIZE) return { phbId, pe: model.ioSegmentPe(hw, Number((cpuAddr - io) / (IO_WINDOW_SIZE / 128n))), space: "io" };
   }
   const pe = model.m64Pe(hw, cpuAddr);

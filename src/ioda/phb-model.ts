@@ -92,7 +92,8 @@ export interface PhbModel<S extends PhbCommonState = PhbCommonState> {
   /** Whether the model has an IO-space window (P7IOC IODT; PHB3 has none). */
   readonly hasIoWindow: boolean;
 
-  create(spec: PhbSpec): S;
+  /** Power-on state of a PHB described by `spec`, whose windows sit in aperture `slot`. */
+  create(spec: PhbSpec, slot: number): S;
 
   // --- RID → PE (RTT on IODA2, PELT-M CAM on IODA1)
   mapRidRange(s: Draft<S>, pe: number, range: RidRange): void;

@@ -35,6 +35,8 @@ export interface PhbCommonState {
   readonly model: PhbModelKind;
   readonly id: number;
   readonly domain: number;
+  /** Position in the machine: selects the PHB's CPU-address aperture (address-map.ts). */
+  readonly slot: number;
   pestA: bigint[];
   pestB: bigint[];
   regs: PhbRegs;

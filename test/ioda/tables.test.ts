@@ -11,10 +11,10 @@ import type { PhbSpec } from "../../src/pci/topology.js";
 const spec = (model: "ioda1" | "ioda2", id = 0): PhbSpec => ({ id, domain: id, model, functions: [] });
 
 function p3(recipe: (s: Ioda2State) => void = () => {}): Ioda2State {
-  return update(ioda2Model.create(spec("ioda2")), (d) => recipe(d as Ioda2State)).state;
+  return update(ioda2Model.create(spec("ioda2"), 0), (d) => recipe(d as Ioda2State)).state;
 }
 function p7(recipe: (s: Ioda1State) => void = () => {}): Ioda1State {
-  return update(ioda1Model.create(spec("ioda1")), (d) => recipe(d as Ioda1State)).state;
+  return update(ioda1Model.create(spec("ioda1"), 0), (d) => recipe(d as Ioda1State)).state;
 }
 
 describe("RID range masks (§1.2)", () => {
@@ -184,7 +184,7 @@ describe("IODA1 / P7IOC tables", () => {
     expect(ioda1Model.dma32WindowBase(s, 124)).toBe(0x1000_0000n);
   });
   it("fence shows in the chip fence shadow: 0x0003000000000000 >> (4·index)", () => {
-    const s = update(ioda1Model.create(spec("ioda1", 2)), (d) => ioda1Model.setFence(d)).state;
+    const s = update(ioda1Model.create(spec("ioda1", 2), 2), (d) => ioda1Model.setFence(d)).state;
     expect(s.fenceShadow).toBe(0x0003000000000000n >> 8n);
     expect(ioda1Model.isFenced(s)).toBe(true);
   });

@@ -89,13 +89,14 @@ export const ioda1Model: PhbModel<Ioda1State> = {
   supportsVfPes: false,
   hasIoWindow: true,
 
-  create(spec: PhbSpec): Ioda1State {
+  create(spec: PhbSpec, slot: number): Ioda1State {
     const peltm = new Array<bigint>(R.P7IOC_NUM_PES).fill(R.IODA_PELTM_DEFAULT);
     peltm[R.P7IOC_RESERVED_PE] = 0n; // matches every RID: the reserved PE
     return {
       model: "ioda1",
       id: spec.id,
       domain: spec.domain,
+      slot,
       hubIndex: spec.id % R.P7IOC_NUM_PHBS,
       pestA: new Array<bigint>(R.P7IOC_NUM_PES).fill(0n),
       pestB: new Array<bigint>(R.P7IOC_NUM_PES).fill(0n),
@@ -158,7 +159,7 @@ export const ioda1Model: PhbModel<Ioda1State> = {
   enableM64Window(s) {
     const barSize = M64_SEGMENT_SIZE * BigInt(R.IODA_M64_SEGS_PER_BAR);
     for (let bar = 0; bar < R.IODA_M64_BARS; bar++) {
-      const base = m64Base(s.id) + BigInt(bar) * barSize;
+      const base = m64Base(s.slot) + BigInt(bar) * barSize;
       let e = R.IODA_M64BT_ENABLE;
       e = setField(R.IODA_M64BT_BASE, e, base >> 24n);
       e = setField(R.IODA_M64BT_MASK, e, (1n << 24n) - (barSize >> 24n));
@@ -288,7 +289,7 @@ function ioda1ErrInject(s: Draft<Ioda1State>, req: ErrInjectRequest): ErrInjectR
   if (kind.space === "mem" || kind.space === "io") {
     const table = kind.space === "mem" ? s.m32dt : s.iodt;
     const segSize = kind.space === "mem" ? M32_SEGMENT_SIZE : IO_SEGMENT_SIZE;
-    const base = kind.space === "mem" ? m32CpuBase(s.id) : ioCpuBase(s.id);
+    const base = kind.space === "mem" ? m32CpuBase(s.slot) : ioCpuBase(s.slot);
     const fieldMask = kind.space === "mem" ? INJ_MMIO_FIELD_P7IOC : INJ_IO_FIELD_P7IOC;
     const segs: number[] = [];
     table.forEach((e, i) => {

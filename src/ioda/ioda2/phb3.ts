@@ -71,11 +71,12 @@ export const ioda2Model: PhbModel<Ioda2State> = {
   supportsVfPes: true,
   hasIoWindow: false,
 
-  create(spec: PhbSpec): Ioda2State {
+  create(spec: PhbSpec, slot: number): Ioda2State {
     return {
       model: "ioda2",
       id: spec.id,
       domain: spec.domain,
+      slot,
       pestA: new Array<bigint>(R.PHB3_MAX_PE_NUM).fill(0n),
       pestB: new Array<bigint>(R.PHB3_MAX_PE_NUM).fill(0n),
       regs: emptyRegs(),
@@ -133,7 +134,7 @@ export const ioda2Model: PhbModel<Ioda2State> = {
   // Linux's default: the last M64 BAR (15) in shared ("split") mode over the whole M64
   // window; segment i is hard-wired to PE i (§1.1, §1.4).
   enableM64Window(s) {
-    const base = m64Base(s.id);
+    const base = m64Base(s.slot);
     const size = M64_SEGMENT_SIZE * BigInt(R.IODA2_M64_SEGMENTS);
     let e = R.IODA2_M64BT_ENABLE;
     e = setField(R.IODA2_M64BT_BASE, e, base >> 20n);
@@ -288,7 +289,7 @@ function ioda2ErrInject(s: Draft<Ioda2State>, req: ErrInjectRequest): ErrInjectR
     if (segs.length === 0) return { ok: false, status: "parameter", reason: `PE ${pe} owns no M32 segment` };
     let runLen = 1;
     while (runLen < segs.length && segs[runLen] === segs[0]! + runLen) runLen++;
-    const segBase = (i: number): bigint => m32CpuBase(s.id) + BigInt(i) * M32_SEGMENT_SIZE;
+    const segBase = (i: number): bigint => m32CpuBase(s.slot) + BigInt(i) * M32_SEGMENT_SIZE;
     const callerHit = req.addr !== 0n && segs.some((i) => req.addr >= segBase(i) && req.addr < segBase(i) + M32_SEGMENT_SIZE);
     const [addr, mask] = callerHit
       ? [req.addr, req.mask]
