@@ -118,7 +118,8 @@ export function planPes(phb: PhbSpec, limits: ModelLimits, path = "phb"): PhbPla
       // A PCIe-to-PCI bridge: one BUS_ALL PE over every subordinate bus.
       const count = sub - sec + 1;
       const compare = busCompareForCount(count) ?? OPAL_PCI_BUS_ALL;
-      const fns = phb.functions.filter((f) => f.address.bus >= sec && f.address.bus <= sub);
+      // VFs get PEs of their own below; everything else on the subordinate buses is in this PE.
+      const fns = phb.functions.filter((f) => f.address.bus >= sec && f.address.bus <= sub && f.kind !== "vf");
       const pe = alloc(pinOf(fns, name), name);
       add({
         pe,
