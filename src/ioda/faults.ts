@@ -276,3 +276,21 @@ export function restoreBars(m: Machine, ref: FunctionRef): void {
     fn.config = cs;
   });
 }
+
+/**
+ * OPAL_RESET_PCI_IODA_TABLE (ioda_reset with purge, powernv-opal §1.3): RTT back to the
+ * reserved PE, PELT-V cleared, TVT/M32DT/M64BT zeroed, PESTA/PESTB and PEEV zeroed. The
+ * OS must reprogram every table afterwards; until then nothing routes to a PE.
+ */
+export function purgeIodaTables(m: Machine, phbId: number): void {
+  const pl = m.phbLayout(phbId);
+  m.apply((d) => {
+    const p = d.phbs[phbId]!;
+    if (p.hw.broken) throw new HardwareStateError(`PHB#${phbId.toString(16)} is dead`, { phb: phbId });
+    const fresh = modelOf(p.hw).create(pl.spec, pl.slot);
+    // Keep what is not an IODA table: error registers, fence and dead state.
+    const old = p.hw;
+    const kept = old.model === "ioda2" ? { nfir: old.nfir, nfirMask: old.nfirMask, nfirWof: old.nfirWof } : { fenceShadow: old.fenceShadow };
+    p.hw = { ...fresh, regs: old.regs, broken: old.broken, ...kept } as Draft<PhbState>;
+  });
+}

@@ -45,6 +45,7 @@ export class Machine {
   private current: MachineState;
   /** Everything the hardware did, in order. */
   readonly events: HwEvent[] = [];
+  private listeners: Array<(events: readonly HwEvent[]) => void> = [];
 
   private constructor(layout: MachineLayout, state: MachineState) {
     this.layout = layout;
@@ -74,7 +75,20 @@ export class Machine {
     const { state, result } = update(this.current, (d) => recipe(d, events));
     this.current = state;
     this.events.push(...events);
+    if (events.length > 0) for (const l of this.listeners) l(events);
     return result;
+  }
+
+  /**
+   * Be told of the events of every committed operation, after its state is in place (the
+   * platform layer uses this as its error interrupt: it captures diag data at freeze time).
+   * Returns a function that removes the listener.
+   */
+  onEvents(listener: (events: readonly HwEvent[]) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
   }
 
   // ------------------------------------------------------------------ lookups
