@@ -3,11 +3,13 @@
 
 import { EehError } from "../core/errors.js";
 import { demoLines } from "./demo.js";
+import { DECODE_HELP, parseDecodeArgs, runDecode } from "./decode.js";
 
 const USAGE = `eeh-emu — an emulator of PowerPC EEH (IODA1/IODA2 PHBs, OPAL/RTAS, EEH recovery)
 
 Usage:
   eeh-emu demo            run the built-in showcase and print what happened
+  eeh-emu decode <file|-> decode an OPAL PHB diag blob, an RTAS error log or Linux EEH log text
   eeh-emu --help          this text
   eeh-emu <command> --help
 
@@ -24,6 +26,28 @@ what the PEST words record.`,
     run: (args) => {
       if (args.length > 0) return usage(`demo takes no arguments (got "${args[0]}")`);
       process.stdout.write(demoLines().join("\n") + "\n");
+      return 0;
+    },
+  },
+  decode: {
+    help: DECODE_HELP,
+    run: (args) => {
+      const parsed = parseDecodeArgs(args);
+      if (typeof parsed === "string") return usage(parsed);
+      try {
+        runDecode(parsed, (s) => process.stdout.write(s));
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "ENOENT" || code === "EISDIR" || code === "EACCES") {
+          process.stderr.write(`eeh-emu decode: ${parsed.file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : "permission denied"}\n`);
+          return 1;
+        }
+        if (e instanceof EehError) {
+          process.stderr.write(`eeh-emu decode: ${parsed.file === "-" ? "<stdin>" : parsed.file}: ${e.message}\n`);
+          return 1;
+        }
+        throw e;
+      }
       return 0;
     },
   },

@@ -36,7 +36,8 @@ export type ErrorKind =
   | "dma-tvt-error" // DMA with no usable TVE (invalid TVE, RID filter miss)
   | "dma-inject" // armed PAPR injection matched a DMA
   | "pcie-fatal" // ERR_FATAL message received from a device
-  | "pcie-nonfatal"; // ERR_NONFATAL message received from a device
+  | "pcie-nonfatal" // ERR_NONFATAL message received from a device
+  | "phb-internal"; // an internal PHB error (e.g. a parity error in the PHB): fences the PHB
 
 export interface ErrorSource {
   readonly group: ErrGroup;
@@ -53,7 +54,7 @@ function src(group: ErrGroup, statusBit: number): ErrorSource {
   return { group, statusBit, lemBit: LEM_BIT_FOR_GROUP[group] };
 }
 
-const COMMON: Omit<ErrorSourceTable, "pcie-fatal" | "pcie-nonfatal"> = {
+const COMMON: Omit<ErrorSourceTable, "pcie-fatal" | "pcie-nonfatal" | "phb-internal"> = {
   "mmio-ur": src("out", 22),
   "mmio-timeout": src("out", 17),
   "mmio-inject": src("out", 28),
@@ -64,9 +65,13 @@ const COMMON: Omit<ErrorSourceTable, "pcie-fatal" | "pcie-nonfatal"> = {
   "dma-inject": src("ina", 39),
 };
 
+// An internal PHB error: PHB-group bit 0 is fence-enabled on both models (§6.3) and LEM
+// bit 0 is in PHB3's FENCED class and P7IOC's PHB class (§6.1, §6.2).
+const PHB_INTERNAL: ErrorSource = { group: "phb", statusBit: 0, lemBit: 0 };
+
 // PHB3 freeze-enables PHB-group bits 32 and 40; P7IOC bits 33, 34, 39, 40, 41 (§6.3).
-export const PHB3_ERROR_SOURCES: ErrorSourceTable = { ...COMMON, "pcie-fatal": src("phb", 32), "pcie-nonfatal": src("phb", 40) };
-export const P7IOC_ERROR_SOURCES: ErrorSourceTable = { ...COMMON, "pcie-fatal": src("phb", 40), "pcie-nonfatal": src("phb", 41) };
+export const PHB3_ERROR_SOURCES: ErrorSourceTable = { ...COMMON, "pcie-fatal": src("phb", 32), "pcie-nonfatal": src("phb", 40), "phb-internal": PHB_INTERNAL };
+export const P7IOC_ERROR_SOURCES: ErrorSourceTable = { ...COMMON, "pcie-fatal": src("phb", 40), "pcie-nonfatal": src("phb", 41), "phb-internal": PHB_INTERNAL };
 
 export interface GroupRouting {
   readonly freezeEnable: bigint;

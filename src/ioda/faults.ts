@@ -136,14 +136,18 @@ export function injectLinkDown(m: Machine, port: FunctionRef, opts: { permanent?
 
 // ------------------------------------------------------------------ PHB-wide faults
 
-/** AIB fence: the PHB isolates itself; every PE reads as stopped. */
+/**
+ * An internal PHB error whose bit is fence-enabled: the AIB fences, the PHB isolates
+ * itself and every PE reads as stopped (§6.1). The LEM and PHB error group record it.
+ */
 export function injectFence(m: Machine, phbId: number): void {
   m.phbLayout(phbId);
   m.apply((d, ev) => {
     const hw = d.phbs[phbId]!.hw;
     if (hw.broken) throw new HardwareStateError(`PHB#${phbId.toString(16)} is dead`, { phb: phbId });
-    fencePhb(hw);
-    ev.push({ kind: "fence", phb: phbId, error: "injected" });
+    const r = raiseError(hw, "phb-internal", { pe: 0, cause: { causeBits: 0n, ttype: TTYPE.OTHER } });
+    if (!r.fenced) fencePhb(hw); // the routing always fences this bit; keep the promise regardless
+    ev.push({ kind: "fence", phb: phbId, error: "phb-internal" });
   });
 }
 

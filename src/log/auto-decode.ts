@@ -1,0 +1,112 @@
+// Decode whatever a support engineer hands over: an OPAL PHB diag blob (binary or hex
+// dump), an RTAS error log (binary, hex dump, /var/log/platform or kernel rtasmsgs text),
+// or Linux log text with EEH PHB diag dumps and EEH core lines. Pure: no emulator needed,
+// the bytes may come from a real machine.
+
+import { DecodeError } from "../core/errors.js";
+import { decodePhbDiagDetailed, type PhbDiagNote } from "./opal/decode.js";
+import { detectPhbDiag } from "./opal/header.js";
+import type { PhbDiagData } from "./opal/types.js";
+import { parseKernelLog } from "./dmesg/parse-kernel-log.js";
+import type { ParsedPhbDump } from "./dmesg/parsed-dump.js";
+import { toPhbDiagData } from "./dmesg/parsed-dump.js";
+import type { EehLogEvent } from "./dmesg/eeh-events.js";
+import { decodeRtasLog } from "./rtas/codec.js";
+import { decodeRtasText, readRtasTextEvents } from "./rtas/text-read.js";
+import type { RtasErrorLog } from "./rtas/types.js";
+
+export type InputFormat = "auto" | "opal" | "rtas" | "dmesg" | "hex";
+export const INPUT_FORMATS: readonly InputFormat[] = ["auto", "opal", "rtas", "dmesg", "hex"];
+
+export type Decoded =
+  | { readonly kind: "opal-diag"; readonly data: PhbDiagData; readonly notes: readonly PhbDiagNote[] }
+  | { readonly kind: "dmesg-dump"; readonly dump: ParsedPhbDump; readonly data: PhbDiagData | undefined }
+  | { readonly kind: "eeh-events"; readonly events: readonly EehLogEvent[] }
+  | { readonly kind: "rtas-log"; readonly log: RtasErrorLog; readonly bytes: Uint8Array };
+
+/** Text if it decodes as UTF-8 without NULs and is mostly printable. */
+export function asText(bytes: Uint8Array): string | undefined {
+  if (bytes.includes(0)) return undefined;
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+  let bad = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) bad++;
+  }
+  return bad === 0 ? text : undefined;
+}
+
+const DIAG_OR_EEH = /Diag-data \(Version|EEH: |PE\[[ 0-9a-f.]{3,5}\] A\/B:/;
+const RTAS_TEXT = /RTAS[: ]|EEH Event Notification/;
+
+function decodeBinary(bytes: Uint8Array, format: InputFormat): Decoded[] {
+  if (format === "opal" || (format !== "rtas" && detectPhbDiag(bytes))) {
+    const { data, notes } = decodePhbDiagDetailed(bytes);
+    return [{ kind: "opal-diag", data, notes }];
+  }
+  try {
+    return [{ kind: "rtas-log", log: decodeRtasLog(bytes), bytes }];
+  } catch (e) {
+    if (format === "rtas") throw e;
+    throw new DecodeError("neither an OPAL PHB diag blob (bad common header) nor an RTAS error log", 0, { cause: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+function decodeDmesg(text: string): Decoded[] {
+  const parsed = parseKernelLog(text);
+  const out: Decoded[] = parsed.dumps.map((dump) => ({ kind: "dmesg-dump", dump, data: toPhbDiagData(dump) }));
+  if (parsed.events.length > 0) out.push({ kind: "eeh-events", events: parsed.events });
+  return out;
+}
+
+/** Blobs of a plain hex dump (bare hex, xxd, hexdump -C; blank lines separate blobs). */
+function hexBlobs(text: string): Uint8Array[] {
+  return readRtasTextEvents(text).map((e) => e.bytes);
+}
+
+/**
+ * Decode `input` (file contents) in the given format, or detect it. Throws DecodeError —
+ * with a byte offset for binary input, a line for text — when nothing decodes.
+ */
+export function decodeInput(input: Uint8Array, format: InputFormat = "auto"): Decoded[] {
+  const text = asText(input);
+  if (text === undefined) {
+    if (format === "dmesg" || format === "hex") throw new DecodeError(`expected ${format} text, got binary data`, 0);
+    return decodeBinary(input, format);
+  }
+  switch (format) {
+    case "dmesg": {
+      const out = decodeDmesg(text);
+      if (out.length === 0) throw new DecodeError("no EEH PHB diag dump or EEH log line in the text", 0, {}, 1);
+      return out;
+    }
+    case "rtas":
+      return decodeRtasText(text).map((log) => ({ kind: "rtas-log", log, bytes: new Uint8Array(0) }));
+    case "opal":
+    case "hex":
+      return hexBlobs(text).flatMap((b) => decodeBinary(b, format === "opal" ? "opal" : "auto"));
+    case "auto": {
+      const out: Decoded[] = [];
+      if (DIAG_OR_EEH.test(text)) out.push(...decodeDmesg(text));
+      if (out.length === 0 && RTAS_TEXT.test(text)) {
+        out.push(...readRtasTextEvents(text).map((e) => ({ kind: "rtas-log" as const, log: decodeRtasLog(e.bytes), bytes: e.bytes })));
+      }
+      if (out.length === 0) {
+        let blobs: Uint8Array[];
+        try {
+          blobs = hexBlobs(text);
+        } catch {
+          blobs = [];
+        }
+        if (blobs.length === 0) throw new DecodeError("no OPAL diag blob, RTAS log, hex dump or EEH log text found", 0, {}, 1);
+        for (const b of blobs) out.push(...decodeBinary(b, "auto"));
+      }
+      return out;
+    }
+  }
+}
