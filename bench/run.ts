@@ -2,10 +2,12 @@
 // ratio, target, met). Timings are wall-clock and belong here, never in `npm test`.
 import { cpus, totalmem } from "node:os";
 import { benchFreezeCycle } from "./freeze-cycle.js";
+import { benchDecode } from "./decode.js";
 import { formatTable, type BenchResult } from "./report.js";
 
 const rows: BenchResult[] = [];
 rows.push(...benchFreezeCycle());
+rows.push(...benchDecode());
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 console.log(`eeh-emu benchmarks on ${machine}\n`);
 console.log(formatTable(rows).join("\n"));

@@ -1,0 +1,52 @@
+// Decode throughput (issue 4): PHB3 diag blobs and Linux dmesg text, each next to a
+// baseline that only reads every u64 of the same buffers once (ratio = decode / baseline
+// throughput; the decoder's overhead over touching the bytes).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { decodePhbDiag } from "../src/log/opal/decode.js";
+import { parseKernelLog } from "../src/log/dmesg/parse-kernel-log.js";
+import type { BenchResult } from "./report.js";
+
+const FIX = join(import.meta.dirname, "../fixtures/opal");
+
+function readEveryU64(buffers: readonly Uint8Array[]): bigint {
+  let acc = 0n;
+  for (const b of buffers) {
+    const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    for (let i = 0; i + 8 <= b.byteLength; i += 8) acc ^= v.getBigUint64(i, false);
+  }
+  return acc;
+}
+
+function mbPerSecond(bytes: number, run: () => void, minMs = 400): number {
+  run(); // warm-up
+  let n = 0;
+  const t0 = performance.now();
+  let t = t0;
+  while (t - t0 < minMs) {
+    run();
+    n++;
+    t = performance.now();
+  }
+  return (bytes * n) / 2 ** 20 / ((t - t0) / 1000);
+}
+
+export function benchDecode(): BenchResult[] {
+  const blob = new Uint8Array(readFileSync(join(FIX, "emulated/ioda2-dma-page-fault.bin")));
+  const blobs = Array.from({ length: 200 }, () => blob);
+  const blobBytes = blob.length * blobs.length;
+  const decode = mbPerSecond(blobBytes, () => {
+    for (const b of blobs) decodePhbDiag(b);
+  });
+  const base = mbPerSecond(blobBytes, () => void readEveryU64(blobs));
+
+  const text = readFileSync(join(FIX, "syslog-two-dumps.log"), "utf8").repeat(50);
+  const textBytes = Buffer.byteLength(text);
+  const textBuf = [new TextEncoder().encode(text)];
+  const parse = mbPerSecond(textBytes, () => void parseKernelLog(text));
+  const textBase = mbPerSecond(textBytes, () => void readEveryU64(textBuf));
+  return [
+    { figure: "PHB3 diag blob decode", value: decode, unit: "MB/s", baseline: `${base.toFixed(0)} MB/s read-every-u64`, ratio: decode / base },
+    { figure: "dmesg EEH text parse", value: parse, unit: "MB/s", baseline: `${textBase.toFixed(0)} MB/s read-every-u64`, ratio: parse / textBase },
+  ];
+}
