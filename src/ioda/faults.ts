@@ -298,3 +298,16 @@ export function purgeIodaTables(m: Machine, phbId: number): void {
     p.hw = { ...fresh, regs: old.regs, broken: old.broken, ...kept } as Draft<PhbState>;
   });
 }
+
+/** Function-level reset (FLR) of one function: power-on config values, registers cleared. */
+export function functionLevelReset(m: Machine, ref: FunctionRef): void {
+  const { phbId, rid } = m.locate(ref);
+  const pl = m.phbLayout(phbId);
+  m.apply((d) => {
+    const p = d.phbs[phbId]!;
+    if (p.hw.broken) throw new HardwareStateError(`PHB#${phbId.toString(16)} is dead`, { phb: phbId });
+    const fn = p.functions[rid]!;
+    fn.config = resetConfigSpace(pl.fnByRid.get(rid)!, fn.config);
+    fn.mmio = {};
+  });
+}
