@@ -5,7 +5,23 @@
 
 import type { Logger } from "pino";
 import type { VirtualClock } from "../core/clock.js";
+import { TokenBucket, type RateLimit } from "../core/ratelimit.js";
 import type { KernelLog } from "../platform/eeh-ops.js";
+
+/**
+ * Limits for lines a guest can cause on the host (freeze notices, diag dumps, passthrough
+ * notes, injected errors): a bucket per (guest, PE) and one global bucket for all guests.
+ * Host-internal lines are never limited by a guest's bucket.
+ */
+export interface GuestLogLimits {
+  readonly perGuestPe: RateLimit;
+  readonly global: RateLimit;
+}
+
+export const DEFAULT_GUEST_LOG_LIMITS: GuestLogLimits = {
+  perGuestPe: { burst: 10, intervalMs: 5000 },
+  global: { burst: 50, intervalMs: 5000 },
+};
 
 export type LogLevel = "err" | "warn" | "info" | "debug";
 
@@ -23,13 +39,62 @@ const PINO_LEVEL: Record<LogLevel, "error" | "warn" | "info" | "debug"> = { err:
 
 export class HostLog implements KernelLog {
   readonly records: HostLogRecord[] = [];
+  /** Guest-caused lines, counted whether or not they reached the log, per guest. */
+  readonly guestCounts = new Map<string, { logged: number; suppressed: number }>();
+  private readonly buckets = new Map<string, TokenBucket>();
+  private globalBucket: TokenBucket | undefined;
 
   constructor(
     private readonly clock: VirtualClock,
     private readonly pino?: Logger,
     /** Lines at this level and below are kept (debug lines are off by default, like pr_debug). */
     private readonly keepDebug = false,
+    readonly guestLimits: GuestLogLimits = DEFAULT_GUEST_LOG_LIMITS,
   ) {}
+
+  /**
+   * A line a guest caused: it passes the (guest, PE) bucket and the global bucket, or is
+   * counted as suppressed. When a bucket lets a line through after refusing some, one
+   * "N messages suppressed" summary line goes first (the shape of Linux's
+   * "callbacks suppressed").
+   */
+  guestLine(guest: string, level: LogLevel, text: string, ctx: { phb?: number; pe?: number | "phb" } = {}): boolean {
+    const now = this.clock.now();
+    const count = this.guestCounts.get(guest) ?? { logged: 0, suppressed: 0 };
+    this.guestCounts.set(guest, count);
+    const key = `${guest}/${ctx.phb ?? "-"}/${ctx.pe ?? "-"}`;
+    let bucket = this.buckets.get(key);
+    if (!bucket) this.buckets.set(key, (bucket = new TokenBucket(this.guestLimits.perGuestPe, now)));
+    this.globalBucket ??= new TokenBucket(this.guestLimits.global, now);
+    // Both must have room; a refusal by either is counted where it happened.
+    if (!bucket.peek(now)) {
+      bucket.admit(now);
+      count.suppressed++;
+      return false;
+    }
+    const g = this.globalBucket.admit(now);
+    if (!g.allowed) {
+      bucket.suppress();
+      count.suppressed++;
+      return false;
+    }
+    const b = bucket.admit(now);
+    const suppressed = b.suppressedBefore + g.suppressedBefore;
+    if (suppressed > 0) this.line("warn", `eeh-emu: guest ${guest}: ${suppressed} messages suppressed`, { ...ctx, guest });
+    this.line(level, text, { ...ctx, guest });
+    count.logged++;
+    return true;
+  }
+
+  /** Report every suppression not yet reported (at the end of a run). */
+  flushSuppressed(): void {
+    for (const [key, b] of this.buckets) {
+      const n = b.takeSuppressed();
+      if (n > 0) this.line("warn", `eeh-emu: guest ${key.split("/")[0]}: ${n} messages suppressed`, { guest: key.split("/")[0]! });
+    }
+    const g = this.globalBucket?.takeSuppressed() ?? 0;
+    if (g > 0) this.line("warn", `eeh-emu: guests: ${g} messages suppressed`);
+  }
 
   line(level: LogLevel, text: string, ctx: { phb?: number; pe?: number | "phb"; guest?: string } = {}): void {
     if (level === "debug" && !this.keepDebug) return;
