@@ -382,24 +382,27 @@ export class EehCore {
     }
   }
 
-  /** eeh_pci_enable (§3.8). */
+  /**
+   * eeh_pci_enable (§3.8). The "already/now enabled" tests are `state & active_flag`, any
+   * bit: THAW_MMIO's flag is MMIO_ACTIVE|MMIO_ENABLED (pSeries state 4 reports only
+   * MMIO_ENABLED), THAW_DMA's is DMA_ACTIVE.
+   */
   async pciEnable(pe: EehPeRef, option: number): Promise<number> {
-    if (option === EEH_OPT_THAW_MMIO || option === EEH_OPT_THAW_DMA) {
+    const thaw = option === EEH_OPT_THAW_MMIO || option === EEH_OPT_THAW_DMA;
+    if (!thaw && option !== 0 && option !== 1 && option !== EEH_OPT_FREEZE_PE) return -EINVAL;
+    const activeFlag = option === EEH_OPT_THAW_MMIO ? EEH_STATE_MMIO_ACTIVE | EEH_STATE_MMIO_ENABLED : EEH_STATE_DMA_ACTIVE;
+    if (thaw) {
       const st = this.ops.getState(pe).state;
       if (st < 0) return st;
       if (st === EEH_STATE_NOT_SUPPORT) return 0;
-      const want = option === EEH_OPT_THAW_MMIO ? EEH_STATE_MMIO_ACTIVE | EEH_STATE_MMIO_ENABLED : EEH_STATE_DMA_ACTIVE;
-      if ((st & want) === want) return 0;
-    } else if (option !== 0 && option !== 1 && option !== EEH_OPT_FREEZE_PE) {
-      return -EINVAL;
+      if (st & activeFlag) return 0;
     }
     const rc = this.ops.setOption(pe, option);
     if (rc) this.log.line("warn", `eeh_pci_enable: Unexpected state change ${option} on ${this.peName(pe)}, err=${rc}`, { phb: pe.phbId, pe: pe.pe });
-    if (option !== EEH_OPT_THAW_MMIO && option !== EEH_OPT_THAW_DMA) return rc;
+    if (!thaw) return rc;
     const st = await this.waitState(pe, 300000);
     if (st < 0) return st;
-    const flag = option === EEH_OPT_THAW_MMIO ? EEH_STATE_MMIO_ACTIVE : EEH_STATE_DMA_ACTIVE;
-    return st & flag ? 0 : -EIO;
+    return st & activeFlag ? 0 : -EIO;
   }
 
   /** eeh_unfreeze_pe: THAW_MMIO then THAW_DMA. */

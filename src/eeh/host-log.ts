@@ -43,6 +43,14 @@ export class HostLog implements KernelLog {
   readonly guestCounts = new Map<string, { logged: number; suppressed: number }>();
   private readonly buckets = new Map<string, TokenBucket>();
   private globalBucket: TokenBucket | undefined;
+  /**
+   * Who caused the line being written, when its writer does not say. Unset (the default),
+   * every line written with `line()` is the host's. The VFIO layer sets it so that what the
+   * EEH core and the platform write while serving a guest's request (diag dumps, reset
+   * warnings, injection failures) goes through that guest's buckets like any guest-caused
+   * line. A line that names its guest, or a debug line that is not kept, is never rerouted.
+   */
+  attribution: (() => string | undefined) | undefined = undefined;
 
   constructor(
     private readonly clock: VirtualClock,
@@ -98,6 +106,13 @@ export class HostLog implements KernelLog {
 
   line(level: LogLevel, text: string, ctx: { phb?: number; pe?: number | "phb"; guest?: string } = {}): void {
     if (level === "debug" && !this.keepDebug) return;
+    if (ctx.guest === undefined && this.attribution) {
+      const guest = this.attribution();
+      if (guest !== undefined) {
+        this.guestLine(guest, level, text, ctx);
+        return;
+      }
+    }
     const rec: HostLogRecord = { time: this.clock.now(), level, line: text, ...ctx };
     this.records.push(rec);
     this.pino?.[PINO_LEVEL[level]]({ vtime: rec.time, phb: ctx.phb, pe: ctx.pe, guest: ctx.guest, line: text });

@@ -16,3 +16,16 @@ export function powernv(model: PhbModelKind = "ioda2", opts: EehCoreOptions = {}
   const core = new EehCore(m, clock, ops, log, opts);
   return { m, clock, log, opal, ops, core };
 }
+
+import { PseriesPlatform } from "../../src/platform/pseries/pseries-platform.js";
+import { PseriesEehOps } from "../../src/platform/pseries/pseries-eeh-ops.js";
+
+export function pseries(model: PhbModelKind = "ioda2", opts: EehCoreOptions = {}, ports = 3) {
+  const m = Machine.build({ phbs: [switchPhb(0, model, ports)] });
+  const clock = new VirtualClock();
+  const log = new HostLog(clock);
+  const rtas = new PseriesPlatform(m, clock);
+  const ops = new PseriesEehOps(rtas, clock, log);
+  const core = new EehCore(m, clock, ops, log, { enableIoForLog: true, ...opts });
+  return { m, clock, log, rtas, ops, core };
+}
