@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodePhbDiag } from "../src/log/opal/decode.js";
 import { parseKernelLog } from "../src/log/dmesg/parse-kernel-log.js";
+import { decodeRtasLog } from "../src/log/rtas/codec.js";
 import type { BenchResult } from "./report.js";
 
 const FIX = join(import.meta.dirname, "../fixtures/opal");
@@ -14,6 +15,15 @@ function readEveryU64(buffers: readonly Uint8Array[]): bigint {
   for (const b of buffers) {
     const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
     for (let i = 0; i + 8 <= b.byteLength; i += 8) acc ^= v.getBigUint64(i, false);
+  }
+  return acc;
+}
+
+function readEveryU32(buffers: readonly Uint8Array[]): number {
+  let acc = 0;
+  for (const b of buffers) {
+    const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    for (let i = 0; i + 4 <= b.byteLength; i += 4) acc ^= v.getUint32(i, false);
   }
   return acc;
 }
@@ -45,7 +55,15 @@ export function benchDecode(): BenchResult[] {
   const textBuf = [new TextEncoder().encode(text)];
   const parse = mbPerSecond(textBytes, () => void parseKernelLog(text));
   const textBase = mbPerSecond(textBytes, () => void readEveryU64(textBuf));
+  const rtas = new Uint8Array(readFileSync(join(import.meta.dirname, "../fixtures/rtas/emitted/ioda2-bus-pe-dma-permanent.bin")));
+  const rtasLogs = Array.from({ length: 500 }, () => rtas);
+  const rtasBytes = rtas.length * rtasLogs.length;
+  const rtasDecode = mbPerSecond(rtasBytes, () => {
+    for (const b of rtasLogs) decodeRtasLog(b);
+  });
+  const rtasBase = mbPerSecond(rtasBytes, () => void readEveryU32(rtasLogs));
   return [
+    { figure: `RTAS error log decode (${rtas.length}-byte EEH log)`, value: rtasDecode, unit: "MB/s", baseline: `${rtasBase.toFixed(0)} MB/s read-every-u32`, ratio: rtasDecode / rtasBase },
     { figure: "PHB3 diag blob decode", value: decode, unit: "MB/s", baseline: `${base.toFixed(0)} MB/s read-every-u64`, ratio: decode / base },
     { figure: "dmesg EEH text parse", value: parse, unit: "MB/s", baseline: `${textBase.toFixed(0)} MB/s read-every-u64`, ratio: parse / textBase },
   ];

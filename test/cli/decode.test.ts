@@ -53,6 +53,20 @@ describe("eeh-emu decode", () => {
     expect(r.out).toContain("SRC BA188002");
     expect(r.out).toContain("EEH Event Notification");
   });
+  it("an emitted RTAS log: binary, hex dump, and platform-log text decode alike; --json", () => {
+    const bin = join(FIX, "rtas/emitted/ioda2-bus-pe-dma-permanent.bin");
+    const a = run(["decode", bin]);
+    expect(a.code).toBe(0);
+    expect(a.out).toContain("SRC BA188002");
+    const dir = mkdtempSync(join(tmpdir(), "eeh-"));
+    writeFileSync(join(dir, "log.hex"), Buffer.from(readFileSync(bin)).toString("hex").replace(/(.{32})/g, "$1\n"));
+    const b = run(["decode", "--format", "hex", join(dir, "log.hex")]);
+    expect(b.out).toBe(a.out);
+    const c = run(["decode", "--json", join(FIX, "rtas/emitted/ioda2-bus-pe-dma-permanent.txt")]);
+    const items = c.out.trim().split("\n").map((l) => JSON.parse(l));
+    expect(items[0].kind).toBe("rtas-log");
+    expect(items[0].log.header.type).toBe(0xe0);
+  });
   it("bad input: one line on stderr naming the file and the byte, exit 1", () => {
     const dir = mkdtempSync(join(tmpdir(), "eeh-"));
     writeFileSync(join(dir, "junk.bin"), Uint8Array.from([1, 2, 3, 0, 0xff, 0x80]));
