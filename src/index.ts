@@ -40,3 +40,24 @@ export * from "./ioda/pest.js";
 export * from "./ioda/pe/pe-flags.js";
 export { peStateMark, peStateClear, peMarkIsolated, forEachPe, getPe, type EehPe, type PeTree, type PeRef } from "./ioda/pe/pe-tree.js";
 export type { PePlan, PhbPlan } from "./ioda/pe/pe-plan.js";
+
+// Log codecs (pure: they work on bytes and text from real machines)
+export * as opal from "./log/opal/index.js";
+export * as dmesg from "./log/dmesg/index.js";
+export * as rtas from "./log/rtas/index.js";
+export { decodeInput, INPUT_FORMATS, type Decoded, type InputFormat } from "./log/auto-decode.js";
+
+// Platforms
+export * from "./platform/eeh-ops.js";
+export { OpalFirmware, type CapturedDiag, FIRST_FROZEN_PE_UNWRITTEN } from "./platform/powernv/opal.js";
+export * as opalApi from "./platform/powernv/opal-api.js";
+export { PnvEehOps } from "./platform/powernv/pnv-eeh-ops.js";
+export { capturePhbDiag } from "./platform/powernv/diag-capture.js";
+export * as pseries from "./platform/pseries/index.js";
+
+// EEH core
+export { EehCore, type EehCoreOptions, type RecoveryOutcome, type CollectedLog } from "./eeh/eeh-core.js";
+export * from "./eeh/driver.js";
+export { HostLog, DEFAULT_GUEST_LOG_LIMITS, type HostLogRecord, type GuestLogLimits } from "./eeh/host-log.js";
+export { TokenBucket, type RateLimit } from "./core/ratelimit.js";
+export * as interpret from "./log/interpret/index.js";

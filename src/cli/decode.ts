@@ -7,6 +7,8 @@ import { PHB_DIAG_MODEL_OF } from "../log/opal/constants.js";
 import { formatEehNotification } from "../log/rtas/eeh-notification.js";
 import { rtasEventTypeName } from "../log/rtas/names.js";
 import { jsonLine } from "./json.js";
+import { formatInterpretation } from "../log/interpret/format.js";
+import { interpretationToJson } from "../log/interpret/json.js";
 
 export const DECODE_HELP = `Usage: eeh-emu decode [--json] [--format auto|opal|rtas|dmesg|hex] [--print mainline|legacy] <file|->
 
@@ -69,6 +71,7 @@ function describe(item: Decoded, print: DumpFormat): string[] {
       // The blob does not carry the PHB number; Linux prints its PCI domain. Show 0.
       out.push(...printPhbDiag(item.data, { domain: 0, format: print }).map((l) => `  ${l}`));
       for (const n of item.notes) out.push(`  note: ${n.kind} at byte ${n.offset}`);
+      out.push("", ...formatInterpretation(item.interpretation).map((l) => `  ${l}`));
       return out;
     }
     case "dmesg-dump": {
@@ -77,6 +80,7 @@ function describe(item: Decoded, print: DumpFormat): string[] {
       const out = [`== ${d.model ?? "unknown model"} PHB#${d.phbText ?? "?"} diag dump (${where}, ${d.format} format) ==`];
       if (item.data) out.push(...printPhbDiag(item.data, { domain: d.phb ?? 0, format: print }).map((l) => `  ${l}`));
       for (const p of d.problems) out.push(`  problem at line ${p.line}: ${p.message}`);
+      if (item.interpretation) out.push("", ...formatInterpretation(item.interpretation).map((l) => `  ${l}`));
       return out;
     }
     case "eeh-events":
@@ -96,7 +100,10 @@ function describe(item: Decoded, print: DumpFormat): string[] {
 export function runDecode(args: DecodeArgs, write: (s: string) => void): void {
   const items = decodeInput(readInput(args.file), args.format);
   if (args.json) {
-    for (const item of items) write(jsonLine(item) + "\n");
+    for (const item of items) {
+      const interp = "interpretation" in item && item.interpretation ? { interpretation: interpretationToJson(item.interpretation) } : {};
+      write(jsonLine({ ...item, ...interp }) + "\n");
+    }
     return;
   }
   write(items.flatMap((i) => [...describe(i, args.print), ""]).join("\n"));

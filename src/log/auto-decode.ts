@@ -14,13 +14,16 @@ import type { EehLogEvent } from "./dmesg/eeh-events.js";
 import { decodeRtasLog } from "./rtas/codec.js";
 import { decodeRtasText, readRtasTextEvents } from "./rtas/text-read.js";
 import type { RtasErrorLog } from "./rtas/types.js";
+import { interpretPhbDiag } from "./interpret/interpret.js";
+import { interpretParsedDump } from "./interpret/parsed-dump.js";
+import type { Interpretation } from "./interpret/types.js";
 
 export type InputFormat = "auto" | "opal" | "rtas" | "dmesg" | "hex";
 export const INPUT_FORMATS: readonly InputFormat[] = ["auto", "opal", "rtas", "dmesg", "hex"];
 
 export type Decoded =
-  | { readonly kind: "opal-diag"; readonly data: PhbDiagData; readonly notes: readonly PhbDiagNote[] }
-  | { readonly kind: "dmesg-dump"; readonly dump: ParsedPhbDump; readonly data: PhbDiagData | undefined }
+  | { readonly kind: "opal-diag"; readonly data: PhbDiagData; readonly notes: readonly PhbDiagNote[]; readonly interpretation: Interpretation }
+  | { readonly kind: "dmesg-dump"; readonly dump: ParsedPhbDump; readonly data: PhbDiagData | undefined; readonly interpretation: Interpretation | undefined }
   | { readonly kind: "eeh-events"; readonly events: readonly EehLogEvent[] }
   | { readonly kind: "rtas-log"; readonly log: RtasErrorLog; readonly bytes: Uint8Array };
 
@@ -47,7 +50,7 @@ const RTAS_TEXT = /RTAS[: ]|EEH Event Notification/;
 function decodeBinary(bytes: Uint8Array, format: InputFormat): Decoded[] {
   if (format === "opal" || (format !== "rtas" && detectPhbDiag(bytes))) {
     const { data, notes } = decodePhbDiagDetailed(bytes);
-    return [{ kind: "opal-diag", data, notes }];
+    return [{ kind: "opal-diag", data, notes, interpretation: interpretPhbDiag(data) }];
   }
   try {
     return [{ kind: "rtas-log", log: decodeRtasLog(bytes), bytes }];
@@ -59,7 +62,10 @@ function decodeBinary(bytes: Uint8Array, format: InputFormat): Decoded[] {
 
 function decodeDmesg(text: string): Decoded[] {
   const parsed = parseKernelLog(text);
-  const out: Decoded[] = parsed.dumps.map((dump) => ({ kind: "dmesg-dump", dump, data: toPhbDiagData(dump) }));
+  const out: Decoded[] = parsed.dumps.map((dump) => {
+    const data = toPhbDiagData(dump);
+    return { kind: "dmesg-dump", dump, data, interpretation: data ? interpretParsedDump(dump) : undefined };
+  });
   if (parsed.events.length > 0) out.push({ kind: "eeh-events", events: parsed.events });
   return out;
 }

@@ -11,12 +11,26 @@ import { OpalFirmware } from "../../../src/platform/powernv/opal.js";
 import { decodePhbDiag } from "../../../src/log/opal/decode.js";
 import { printPhbDiag } from "../../../src/log/dmesg/print-diag.js";
 import { jsonLine } from "../../../src/cli/json.js";
+import { interpretPhbDiag } from "../../../src/log/interpret/interpret.js";
+import { interpretationToJson } from "../../../src/log/interpret/json.js";
+import type { FindingType } from "../../../src/log/interpret/catalogue.js";
 import { switchPhb } from "../../ioda/fixtures.js";
 
 const DIR = join(import.meta.dirname, "../../../fixtures/opal/emulated");
 const UPDATE = process.env.UPDATE_FIXTURES === "1";
 
 type Scenario = (m: Machine, opal: OpalFirmware) => void;
+
+/** The finding the interpretation must lead with for each fault (decided from registers). */
+const EXPECTED: Record<string, FindingType> = {
+  "dma-page-fault": "DMA_IOMMU_FAULT",
+  "dma-access-fault": "DMA_IOMMU_FAULT",
+  "mmio-ur": "MMIO_ERROR",
+  "mmio-injected": "MMIO_ERROR",
+  "link-loss": "PCIE_UE",
+  "pcie-ue": "PCIE_UE",
+  fence: "PHB_FENCE",
+};
 
 const SCENARIOS: Record<string, Scenario> = {
   "dma-page-fault": (m) => void injectBadDma(m, "0000:04:00.0"),
@@ -46,9 +60,17 @@ describe("emulator-made OPAL diag fixtures", () => {
         expect(r.rc).toBe(0);
         const bytes = r.buffer!;
         const data = decodePhbDiag(bytes);
+        const interp = interpretPhbDiag(data);
+        expect(interp.findings.map((x) => x.type)).toContain(EXPECTED[name]);
+        if (name.startsWith("dma")) {
+          const f = interp.findings.find((x) => x.type === "DMA_IOMMU_FAULT")!;
+          expect(f.rid).toBe(0x0400);
+          expect(f.address).toBeDefined();
+        }
         const files = {
           bin: bytes,
           json: jsonLine(data) + "\n",
+          interpretation: JSON.stringify(interpretationToJson(interp), null, 1) + "\n",
           dmesg: printPhbDiag(data, { domain: 0, format: "mainline" }).join("\n") + "\n",
         };
         const base = join(DIR, `${model}-${name}`);
@@ -57,10 +79,12 @@ describe("emulator-made OPAL diag fixtures", () => {
           writeFileSync(`${base}.bin`, files.bin);
           writeFileSync(`${base}.json`, files.json);
           writeFileSync(`${base}.dmesg`, files.dmesg);
+          writeFileSync(`${base}.interpretation.json`, files.interpretation);
         }
         expect(new Uint8Array(readFileSync(`${base}.bin`))).toEqual(files.bin);
         expect(readFileSync(`${base}.json`, "utf8")).toBe(files.json);
         expect(readFileSync(`${base}.dmesg`, "utf8")).toBe(files.dmesg);
+        expect(readFileSync(`${base}.interpretation.json`, "utf8")).toBe(files.interpretation);
       });
     }
   }
