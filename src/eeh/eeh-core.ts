@@ -336,18 +336,20 @@ export class EehCore {
    */
   drain(): Promise<void> {
     if (this.draining) return this.draining;
-    this.draining = (async () => {
-      try {
-        while (this.queue.length > 0) {
-          const ev = this.queue.shift()!;
-          if (ev.pe) await handleNormalEvent(this, ev.pe, ev.trace);
-          else await handleSpecialEvent(this);
-        }
-      } finally {
-        this.draining = undefined;
+    const run = async (): Promise<void> => {
+      while (this.queue.length > 0) {
+        const ev = this.queue.shift()!;
+        if (ev.pe) await handleNormalEvent(this, ev.pe, ev.trace);
+        else await handleSpecialEvent(this);
       }
-    })();
-    return this.draining;
+    };
+    // Clear the handle in a later microtask: a run that finishes synchronously must not
+    // clear it before it is even stored (which would leave a stale, resolved promise).
+    const p: Promise<void> = run().finally(() => {
+      if (this.draining === p) this.draining = undefined;
+    });
+    this.draining = p;
+    return p;
   }
 
   /** Handle every queued event, running the virtual clock until all recovery is done. */

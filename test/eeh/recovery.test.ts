@@ -71,6 +71,13 @@ describe("recovery outcomes", () => {
     expect((await breakAndRecover(env))?.outcome).toBe("failed");
     expect(env.log.grep("EEH: Reset without hotplug activity")).toHaveLength(1);
   });
+  it("a driver answering 'recovered' from error_detected is trusted: the PE stays frozen (as in Linux)", async () => {
+    const drv = scriptedDriver("liar", { errorDetected: "recovered" });
+    const env = powernv("ioda2", { drivers: { [DEV]: drv } });
+    expect((await breakAndRecover(env))?.outcome).toBe("recovered");
+    expect(env.log.grep("EEH: Recovery successful.")).toHaveLength(1);
+    expect(env.m.peFreezeState(0, env.m.peOf(DEV).pe)).toEqual({ mmio: true, dma: true });
+  });
   it("a driver without handlers: reset with hotplug activity, device removed and re-added after 5 s", async () => {
     const env = powernv("ioda2", { drivers: { [DEV]: { name: "old_nic" } } });
     const out = await breakAndRecover(env);
@@ -149,6 +156,30 @@ describe("PHB-wide errors (§3.9)", () => {
     await env.core.settle();
     expect(env.log.grep("EEH: Frozen PE#fa on PHB#0 detected")).toHaveLength(1);
     expect(env.core.outcomes.at(-1)?.outcome).toBe("recovered");
+  });
+});
+
+describe("parent promotion (§2.4 step 7)", () => {
+  it("a fully frozen parent reads state 0, which is not > 0: the child's event is not moved up", async () => {
+    // Faithful to eeh_dev_check_failure: only a *partially* frozen parent (state > 0 and not
+    // active) takes the event. On PowerNV get_state of the frozen parent still isolates it
+    // (pnv_eeh_get_pe_state), so its subtree stays latched until something resets it.
+    const env = powernv("ioda2");
+    injectLinkDown(env.m, "0000:02:00.0"); // ERR_FATAL from the port freezes the switch bus PE + children
+    env.core.readMmio("0000:03:00.0", 0, 0n, 4);
+    await env.core.settle();
+    const sw = env.m.peOf("0000:02:00.0").pe;
+    expect(env.log.grep("will be handled at parent")).toHaveLength(0);
+    expect(env.log.grep(`EEH: Recovering PHB#0-PE#${env.m.peOf("0000:03:00.0").pe.toString(16)}`)).toHaveLength(1);
+    expect(env.core.pe({ phbId: 0, pe: sw }).state & EEH_PE_ISOLATED).toBeTruthy();
+  });
+  it("a partially frozen parent (DMA stopped, MMIO working) takes the event", async () => {
+    const env = powernv("ioda2");
+    const sw = env.m.peOf("0000:02:00.0").pe;
+    env.opal.eehFreezeSet(0, sw, 2); // DMA only: state MMIO_ACTIVE|MMIO_ENABLED (> 0, not active)
+    injectBadDma(env.m, DEV);
+    env.core.readMmio(DEV, 0, 0n, 4);
+    expect(env.log.grep(`EEH: Failure of PHB#0-PE#${sw.toString(16)} will be handled at parent PHB#0-PE#${sw.toString(16)}.`)).toHaveLength(1);
   });
 });
 
