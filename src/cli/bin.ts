@@ -1,4 +1,4 @@
 // Process entry of the `eeh-emu` command (kept apart from main.ts so tests can import main).
 import { main } from "./main.js";
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

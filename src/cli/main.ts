@@ -2,7 +2,7 @@
 // 0 ok, 1 bad input (one line naming what and where), 2 usage.
 
 import { EehError } from "../core/errors.js";
-import { demoLines } from "./demo.js";
+import { demoText } from "./demo.js";
 import { DECODE_HELP, parseDecodeArgs, runDecode } from "./decode.js";
 
 const USAGE = `eeh-emu — an emulator of PowerPC EEH (IODA1/IODA2 PHBs, OPAL/RTAS, EEH recovery)
@@ -15,7 +15,7 @@ Usage:
 
 Exit status: 0 ok, 1 bad input, 2 usage.`;
 
-const COMMANDS: Record<string, { help: string; run: (args: string[]) => number }> = {
+const COMMANDS: Record<string, { help: string; run: (args: string[]) => number | Promise<number> }> = {
   demo: {
     help: `Usage: eeh-emu demo
 
@@ -25,8 +25,10 @@ address nothing decodes, and prints which PE froze and why, what loads return an
 what the PEST words record.`,
     run: (args) => {
       if (args.length > 0) return usage(`demo takes no arguments (got "${args[0]}")`);
-      process.stdout.write(demoLines().join("\n") + "\n");
-      return 0;
+      return demoText().then((lines) => {
+        process.stdout.write(lines.join("\n") + "\n");
+        return 0;
+      });
     },
   },
   decode: {
@@ -58,7 +60,7 @@ function usage(message: string): number {
   return 2;
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
     process.stdout.write(USAGE + "\n");
@@ -71,7 +73,7 @@ export function main(argv: string[]): number {
     return 0;
   }
   try {
-    return command.run(rest);
+    return await command.run(rest);
   } catch (e) {
     if (e instanceof EehError) {
       process.stderr.write(`eeh-emu ${cmd}: ${e.message}\n`);

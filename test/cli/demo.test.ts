@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { demoLines } from "../../src/cli/demo.js";
+import { demoLines, demoText } from "../../src/cli/demo.js";
 import { main } from "../../src/cli/main.js";
 
 describe("eeh-emu demo", () => {
@@ -15,15 +15,21 @@ describe("eeh-emu demo", () => {
     expect(text).toMatch(/load32 eth0 +BAR0 .* → 0x101315b3/);
     expect(text).toContain("still dropped (DMA stays stopped)");
   });
-  it("usage errors exit 2, help exits 0", () => {
+  it("ends with Linux recovering the same fault, with the interpretation of the captured blob", async () => {
+    const text = (await demoText()).join("\n");
+    expect(text).toContain("EEH: Recovery successful.");
+    expect(text).toContain("DMA IOMMU fault: TCE page fault at 0x7ffff000 by 04:00.0 on PE#fa");
+    expect(text).toContain("driver calls: error_detected(IO frozen) → slot_reset → resume");
+  });
+  it("usage errors exit 2, help exits 0", async () => {
     const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
     const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     try {
-      expect(main(["--help"])).toBe(0);
-      expect(main(["demo", "--help"])).toBe(0);
-      expect(main(["nope"])).toBe(2);
-      expect(main(["demo", "extra"])).toBe(2);
-      expect(main([])).toBe(2);
+      expect(await main(["--help"])).toBe(0);
+      expect(await main(["demo", "--help"])).toBe(0);
+      expect(await main(["nope"])).toBe(2);
+      expect(await main(["demo", "extra"])).toBe(2);
+      expect(await main([])).toBe(2);
       expect(String(err.mock.calls.at(-1)?.[0] ?? err.mock.calls.at(-2)?.[0])).toContain("eeh-emu");
     } finally {
       out.mockRestore();
