@@ -82,11 +82,41 @@ export interface RecoveryOutcome {
 
 type QueuedEvent = { readonly pe: EehPeRef | null; readonly trace: readonly string[] };
 
+/** What a step of detection or recovery did (beside its Linux log line). */
+export type EehStep =
+  | "detected" // eeh_dev_check_failure confirmed a freeze
+  | "false-positive" // all ones, but the PE works
+  | "queued" // an event went on the queue
+  | "dropped" // eeh_disable_recovery
+  | "recovering" // eeh_handle_normal_event started
+  | "freeze-count" // the freeze window was updated
+  | "driver" // one driver callback and its answer
+  | "aggregate" // a driver pass finished with this merged result
+  | "log" // a platform log was collected
+  | "reset" // a PE reset attempt and its return code
+  | "hotplug-remove"
+  | "hotplug-add"
+  | "thaw" // MMIO or DMA unfrozen
+  | "recovered"
+  | "failed";
+
+export interface EehEvent {
+  readonly time: number;
+  readonly step: EehStep;
+  readonly pe?: EehPeRef;
+  readonly device?: string;
+  /** A driver answer, a merged result, a return code, a state… */
+  readonly result?: string;
+  readonly detail?: string;
+}
+
 export class EehCore {
   readonly devices = new Map<string, EehDevice>();
   readonly stats: EehStats = { noDevice: 0, noDn: 0, ignoredCheck: 0, totalMmioFfs: 0, falsePositives: 0, slotResets: 0 };
   readonly logs: CollectedLog[] = [];
   readonly outcomes: RecoveryOutcome[] = [];
+  /** Every step, structured, in order. */
+  readonly events: EehEvent[] = [];
   readonly maxFreezes: number;
   enabled = true;
   private queue: QueuedEvent[] = [];
@@ -124,6 +154,11 @@ export class EehCore {
     // The platform's error interrupt (PowerNV's OPAL event) queues a special event.
     machine.onEvents(() => this.checkPlatformEvent());
     this.log.line("info", `EEH: ${ops.name === "powernv" ? "PowerNV" : "pSeries"} platform initialized`);
+  }
+
+  /** Record a structured step. */
+  emit(step: EehStep, pe: EehPeRef | undefined, fields: { device?: string; result?: string; detail?: string } = {}): void {
+    this.events.push({ time: this.clock.now(), step, ...(pe ? { pe } : {}), ...fields });
   }
 
   // ------------------------------------------------------------------ naming
@@ -259,6 +294,7 @@ export class EehCore {
     if (st < 0 || (st === EEH_STATE_NOT_SUPPORT && dev.channel === pci_channel_io_perm_failure) || eehStateActive(st)) {
       this.stats.falsePositives++;
       this.updatePe(pe, (x) => void x.falsePositives++);
+      this.emit("false-positive", pe, { device: dev.address, result: `0x${st.toString(16)}` });
       return 0;
     }
     // A frozen parent (below the PHB PE) takes the event.
@@ -273,6 +309,7 @@ export class EehCore {
     this.stats.slotResets++;
     this.markIsolated(pe);
     this.log.line("debug", `EEH: eeh_dev_check_failure: Frozen ${this.peName(pe)} detected`, { phb: pe.phbId, pe: pe.pe });
+    this.emit("detected", pe, { device: dev.address, detail: where });
     this.sendFailureEvent(pe, [`eeh_dev_check_failure+0x0/0x0 from ${where}`]);
     return 1;
   }
@@ -299,11 +336,13 @@ export class EehCore {
   sendFailureEvent(pe: EehPeRef | null, trace: readonly string[] = []): void {
     if (this.options.disableRecovery) {
       this.log.line("err", "EEH: Event dropped due to no_recover setting");
+      this.emit("dropped", pe ?? undefined);
       if (pe) this.outcomes.push({ time: this.clock.now(), pe, outcome: "dropped", freezeCount: this.pe(pe).freezeCount });
       return;
     }
     if (pe) this.stateMark(pe, EEH_PE_RECOVERING);
     this.queue.unshift({ pe, trace });
+    this.emit("queued", pe ?? undefined, { detail: pe ? "normal" : "special" });
   }
 
   /** PowerNV's OPAL event interrupt: mask it and queue a special event. */
@@ -411,6 +450,7 @@ export class EehCore {
   async unfreezePe(pe: EehPeRef): Promise<number> {
     for (const [opt, what] of [[EEH_OPT_THAW_MMIO, "IO"], [EEH_OPT_THAW_DMA, "DMA"]] as const) {
       const rc = await this.pciEnable(pe, opt);
+      this.emit("thaw", pe, { result: String(rc), detail: what });
       if (rc) {
         this.log.line("warn", `eeh_unfreeze_pe: Failure ${rc} enabling ${what} on ${this.peName(pe)}`, { phb: pe.phbId, pe: pe.pe });
         return -EIO;
@@ -428,6 +468,7 @@ export class EehCore {
     for (let attempt = 1; attempt <= 3; attempt++) {
       let rc = await this.ops.reset(pe, type);
       if (!rc) rc = await this.ops.reset(pe, EEH_RESET_DEACTIVATE);
+      this.emit("reset", pe, { result: String(rc), detail: `${type === EEH_RESET_FUNDAMENTAL ? "fundamental" : "hot"} reset, attempt ${attempt}` });
       if (rc) {
         this.log.line("warn", `EEH: Failure ${rc} resetting ${this.peName(pe)} (attempt ${attempt})`, { phb: pe.phbId, pe: pe.pe });
         continue;
@@ -489,7 +530,10 @@ export class EehCore {
       }
     }
     const log = this.ops.getLog(pe, severity);
-    if (log) this.logs.push({ time: this.clock.now(), pe, severity, log });
+    if (log) {
+      this.logs.push({ time: this.clock.now(), pe, severity, log });
+      this.emit("log", pe, { result: log.kind, detail: severity === 2 ? "permanent" : "temporary" });
+    }
     return log;
   }
 

@@ -112,10 +112,14 @@ function report(core: EehCore, pe: EehPeRef, pass: Pass, state: ChannelState | u
         continue;
     }
     core.log.line("info", `${p}${drv.name} driver reports: '${resultName(r)}'`, ctx);
+    core.emit("driver", pe, { device: d.address, result: resultName(r), detail: `${drv.name}->${pass}` });
     result = mergeResult(result, r);
   }
   if (pass === "resume") core.log.line("info", `EEH: Finished:'${name}'`, ctx);
-  else core.log.line("info", `EEH: Finished:'${name}' with aggregate recovery state:'${resultName(result)}'`, ctx);
+  else {
+    core.log.line("info", `EEH: Finished:'${name}' with aggregate recovery state:'${resultName(result)}'`, ctx);
+    core.emit("aggregate", pe, { result: resultName(result), detail: name });
+  }
   return result;
 }
 
@@ -183,6 +187,7 @@ async function resetDevice(core: EehCore, pe: EehPeRef, aware: boolean): Promise
     d.mode |= EEH_DEV_DISCONNECTED;
     d.present = false;
     removed.push(d);
+    core.emit("hotplug-remove", pe, { device: d.address });
   }
   const rc = await core.peResetFull(pe, false);
   if (rc) {
@@ -203,6 +208,7 @@ async function resetDevice(core: EehCore, pe: EehPeRef, aware: boolean): Promise
       d.channel = pci_channel_io_normal;
       // The re-probed driver bound after the error: it sits out this round.
       if (d.driver && aware) d.mode |= EEH_DEV_NO_HANDLER;
+      core.emit("hotplug-add", pe, { device: d.address });
     }
     core.restoreBars(pe);
   }
@@ -222,6 +228,7 @@ export async function handleNormalEvent(core: EehCore, pe: EehPeRef, trace: read
   const devices = core.devicesOf(pe);
   const finish = (outcome: "recovered" | "failed" | "none"): void => {
     core.outcomes.push({ time: core.clock.now(), pe, outcome, freezeCount: core.pe(pe).freezeCount });
+    if (outcome !== "none") core.emit(outcome, pe, { result: outcome });
   };
   const failed = async (): Promise<void> => {
     core.log.line("err", `EEH: Unable to recover from failure from ${name}.`, ctx);
@@ -245,6 +252,7 @@ export async function handleNormalEvent(core: EehCore, pe: EehPeRef, trace: read
     await failed();
     return;
   }
+  core.emit("recovering", pe);
   // 3. Log where.
   if (isPhbPe) {
     core.log.line("err", `EEH: Recovering PHB#${core.phbNumber(pe.phbId)}, location: ${core.machine.phbLayout(pe.phbId).spec.location ?? "N/A"}`, ctx);
@@ -265,6 +273,7 @@ export async function handleNormalEvent(core: EehCore, pe: EehPeRef, trace: read
   updateTimeStamp(core, pe);
   core.updatePe(pe, (p) => void p.freezeCount++);
   const count = core.pe(pe).freezeCount;
+  core.emit("freeze-count", pe, { result: String(count), detail: `max ${core.maxFreezes}` });
   if (count > core.maxFreezes) {
     core.log.line("err", `EEH: ${name} has failed ${count} times in the last hour and has been permanently disabled.`, ctx);
     await failed();
@@ -390,6 +399,7 @@ export async function handleSpecialEvent(core: EehCore): Promise<void> {
         d.present = false;
       }
       core.outcomes.push({ time: core.clock.now(), pe: phbPe, outcome: "failed", freezeCount: core.pe(phbPe).freezeCount });
+      core.emit("failed", phbPe, { result: "failed", detail: r.result === EEH_NEXT_ERR_DEAD_IOC ? "dead IOC" : "dead PHB" });
       if (r.result === EEH_NEXT_ERR_DEAD_IOC) return;
       continue;
     }

@@ -194,3 +194,16 @@ describe("reset retries (§3.6)", () => {
     expect(env.core.outcomes.at(-1)?.outcome).toBe("failed");
   });
 });
+
+describe("structured events", () => {
+  it("every step of a recovery is an event naming the PE, the device and the result", async () => {
+    const drv = scriptedDriver("mlx5_core", { errorDetected: "need reset", slotReset: "recovered" });
+    const env = powernv("ioda2", { drivers: { [DEV]: drv } });
+    await breakAndRecover(env);
+    const pe = { phbId: 0, pe: env.m.peOf(DEV).pe };
+    const steps = env.core.events.filter((e) => e.pe?.pe === pe.pe).map((e) => e.step);
+    expect(steps).toEqual(["detected", "queued", "recovering", "freeze-count", "driver", "aggregate", "log", "reset", "thaw", "thaw", "driver", "aggregate", "recovered"]);
+    expect(env.core.events.find((e) => e.step === "driver")).toMatchObject({ pe, device: DEV, result: "need reset", detail: "mlx5_core->error_detected" });
+    expect(env.core.events.find((e) => e.step === "reset")).toMatchObject({ result: "0", detail: "hot reset, attempt 1" });
+  });
+});
