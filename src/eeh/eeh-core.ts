@@ -15,7 +15,7 @@ import { isBridgeKind } from "../pci/topology.js";
 import type { Machine, FunctionRef } from "../ioda/machine.js";
 import { restoreBars } from "../ioda/faults.js";
 import { forEachPe, getPe, peMarkIsolated, peStateClear, peStateMark, type EehPe, type PeRef, type PeTree } from "../ioda/pe/pe-tree.js";
-import { EEH_PE_ISOLATED, EEH_PE_PHB, EEH_PE_RECOVERING, EEH_PE_REMOVED, EEH_PE_RESET, EEH_PE_CFG_BLOCKED } from "../ioda/pe/pe-flags.js";
+import { EEH_PE_ISOLATED, EEH_PE_PHB, EEH_PE_RECOVERING, EEH_PE_RESET, EEH_PE_CFG_BLOCKED } from "../ioda/pe/pe-flags.js";
 import {
   EEH_OPT_FREEZE_PE,
   EEH_OPT_THAW_DMA,

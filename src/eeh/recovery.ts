@@ -46,7 +46,7 @@ function handle(d: EehDevice): DeviceHandle {
   return { address: d.address, phbId: d.phbId, rid: d.rid };
 }
 
-function devPrefix(core: EehCore, d: EehDevice): string {
+function devPrefix(d: EehDevice): string {
   return `PCI ${d.address}#${d.pe.toString(16).padStart(4, "0")}: EEH: `;
 }
 
@@ -63,7 +63,7 @@ function report(core: EehCore, pe: EehPeRef, pass: Pass, state: ChannelState | u
   let result = start;
   for (const d of core.devicesOf(pe)) {
     if (d.bridge) continue;
-    const p = devPrefix(core, d);
+    const p = devPrefix(d);
     if (!d.present) {
       core.log.line("info", `${p}no device`, ctx);
       continue;

@@ -95,7 +95,6 @@ function pcieErrorMessage(p: Draft<PhbMachineState>, ev: HwEvent[], sourceRid: n
  */
 export function injectPcieUe(m: Machine, ref: FunctionRef, bit: number = PCI_ERR_UNC_MALF_TLP, tlpHeader?: readonly number[]): { severity: "fatal" | "nonfatal" | "masked"; error?: RaisedError } {
   const { phbId, rid } = m.locate(ref);
-  const pl = m.phbLayout(phbId);
   return m.apply((d, ev) => {
     const p = d.phbs[phbId]!;
     if (p.hw.broken) throw new HardwareStateError(`PHB#${phbId.toString(16)} is dead`, { phb: phbId });

@@ -14,7 +14,7 @@ import { formatPciAddress, parsePciAddress, ridOf, type PciAddress, type Rid } f
 import { configRead, configWrite, createConfigSpace, setBarAddress, barAddress as csBarAddress, type ConfigAccessSize } from "../pci/config-space.js";
 import { PCI_COMMAND, PCI_COMMAND_MASTER, PCI_COMMAND_MEMORY, PCI_COMMAND_IO } from "../pci/regs.js";
 import type { MachineSpec } from "../pci/topology.js";
-import { DMA32_WINDOW_SIZE, IO_WINDOW_SIZE, M32_WINDOW_SIZE, M32_PCI_BASE, ioCpuBase, m32CpuBase, phbSlotForCpuAddress, tceTableAddress, DMA_BYPASS_BASE } from "./address-map.js";
+import { DMA32_WINDOW_SIZE, IO_WINDOW_SIZE, M32_WINDOW_SIZE, ioCpuBase, m32CpuBase, phbSlotForCpuAddress, tceTableAddress } from "./address-map.js";
 import { injectionHits } from "./err-inject.js";
 import type { ErrorKind } from "./error-sources.js";
 import { buildLayout, bridgesAbove, findBar, type MachineLayout, type PhbLayout } from "./layout.js";
@@ -473,4 +473,3 @@ function writeTce(m: Machine, d: Draft<MachineState>, ref: FunctionRef, pciAddr:
   memWrite(d.memory, w.tableAddr + idx * 8n, 8, perm === undefined ? 0n : (physAddr & ~0xfffn) | bits);
 }
 
-export { M32_PCI_BASE, DMA_BYPASS_BASE };

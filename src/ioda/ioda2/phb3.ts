@@ -6,7 +6,6 @@
 
 import { getField, getFieldNum, setField, u64 } from "../../core/bits.js";
 import { cowWrite, type Draft } from "../../core/state.js";
-import type { SystemMemory } from "../../core/memory.js";
 import type { PhbSpec } from "../../pci/topology.js";
 import {
   M32_WINDOW_SIZE,
