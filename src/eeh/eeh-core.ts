@@ -347,8 +347,7 @@ export class EehCore {
 
   /** PowerNV's OPAL event interrupt: mask it and queue a special event. */
   checkPlatformEvent(): void {
-    const pending = (this.ops as { opal?: { pendingEvents(): number } }).opal?.pendingEvents() ?? 0;
-    if (pending && !this.irqMasked && this.ops.nextError) {
+    if (this.ops.errorInterruptPending?.() && !this.irqMasked && this.ops.nextError) {
       this.irqMasked = true;
       this.sendFailureEvent(null);
     }

@@ -101,6 +101,8 @@ export interface EehOps {
    * passed through to a guest (its errors are left to the guest).
    */
   nextError?(passed?: (pe: EehPeRef) => boolean): NextErrorResult;
+  /** The platform's error interrupt line: PowerNV's OPAL_EVENT_PCI_ERROR is pending. */
+  errorInterruptPending?(): boolean;
   /** Firmware re-init of a device after its BARs are restored (PowerNV OPAL_PCI_REINIT). */
   restoreConfig?(phbId: number, rid: number): number;
 }

@@ -314,6 +314,10 @@ export class PnvEehOps implements EehOps {
     return 0; // OPAL_PCI_REINIT(OPAL_REINIT_PCI_DEV) succeeds; BARs are restored by the core
   }
 
+  errorInterruptPending(): boolean {
+    return (this.opal.pendingEvents() & O.OPAL_EVENT_PCI_ERROR) !== 0;
+  }
+
   // ------------------------------------------------------------------ next_error (§7.3)
 
   /**
