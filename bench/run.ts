@@ -3,11 +3,13 @@
 import { cpus, totalmem } from "node:os";
 import { benchFreezeCycle } from "./freeze-cycle.js";
 import { benchDecode } from "./decode.js";
+import { benchVfio } from "./vfio.js";
 import { formatTable, type BenchResult } from "./report.js";
 
 const rows: BenchResult[] = [];
 rows.push(...benchFreezeCycle());
 rows.push(...benchDecode());
+rows.push(...(await benchVfio()));
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 console.log(`eeh-emu benchmarks on ${machine}\n`);
 console.log(formatTable(rows).join("\n"));

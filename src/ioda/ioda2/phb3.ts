@@ -266,7 +266,8 @@ function log2(v: bigint): number {
 /** The RIDs the RTT maps to `pe`, ascending. */
 export function ioda2RidsOfPe(s: Ioda2State, pe: number): number[] {
   const out: number[] = [];
-  for (let rid = 0; rid < R.RTT_TABLE_ENTRIES; rid++) if (s.rtt[rid] === pe) out.push(rid);
+  const rtt = s.rtt; // read the typed array once, not through a draft proxy per entry
+  for (let rid = 0; rid < R.RTT_TABLE_ENTRIES; rid++) if (rtt[rid] === pe) out.push(rid);
   return out;
 }
 
@@ -280,6 +281,7 @@ function ioda2ErrInject(s: Draft<Ioda2State>, req: ErrInjectRequest): ErrInjectR
   if (!kind || kind.space === "io") return { ok: false, status: "parameter", reason: `function ${func} is not supported by PHB3` };
   const ctl = injectCtl(kind);
   const rids = ioda2RidsOfPe(s, pe);
+  const rtt = s.rtt;
 
   if (kind.space === "mem" && type === 0) {
     // mem32: the PE's M32 segments, first contiguous run; CPU real addresses.
@@ -297,7 +299,7 @@ function ioda2ErrInject(s: Draft<Ioda2State>, req: ErrInjectRequest): ErrInjectR
   }
   if (kind.space === "mem") {
     // mem64: a bus PE is searched only in the last BAR (15), a device PE in BARs 0..14.
-    const isBusPe = rids.some((r) => r + 8 <= 0xffff && s.rtt[r + 8] === pe);
+    const isBusPe = rids.some((r) => r + 8 <= 0xffff && rtt[r + 8] === pe);
     const bars = isBusPe ? [R.IODA2_M64_BARS - 1] : Array.from({ length: R.IODA2_M64_BARS - 1 }, (_, i) => i);
     for (const bar of bars) {
       const e = s.m64bt[bar]!;
@@ -322,7 +324,7 @@ function ioda2ErrInject(s: Draft<Ioda2State>, req: ErrInjectRequest): ErrInjectR
   }
   if (kind.space === "cfg") {
     if (rids.length === 0) return { ok: false, status: "parameter", reason: `PE ${pe} has no RID` };
-    const isBusPe = rids.some((r) => r + 8 <= 0xffff && s.rtt[r + 8] === pe);
+    const isBusPe = rids.some((r) => r + 8 <= 0xffff && rtt[r + 8] === pe);
     if (isBusPe) {
       const buses = new Set(rids.map((r) => r >> 8));
       const callerBus = Number((req.addr & INJ_FIELD_CFG_BUS) >> 52n);
