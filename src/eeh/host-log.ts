@@ -1,9 +1,11 @@
 // The host's kernel log: a stream of structured records, each carrying the Linux-style text
 // line, its level and its { phb, pe, guest } bindings (DESIGN.md "Logging", STYLE.md pino).
-// Records are kept in memory (tests grep them the way a person greps dmesg) and, when a pino
-// logger is given, written through it as well. Time is the virtual clock's.
+// Every record goes through a pino logger whose destination is the in-memory record store
+// (tests grep it the way a person greps dmesg); a caller's own pino logger, when given,
+// receives the same records as a child with the `line` field. Time is the virtual clock's
+// (`vtime`); pino's wall-clock timestamp is switched off.
 
-import type { Logger } from "pino";
+import { pino, type Logger } from "pino";
 import type { VirtualClock } from "../core/clock.js";
 import { TokenBucket, type RateLimit } from "../core/ratelimit.js";
 import type { KernelLog } from "../platform/eeh-ops.js";
@@ -36,6 +38,16 @@ export interface HostLogRecord {
 }
 
 const PINO_LEVEL: Record<LogLevel, "error" | "warn" | "info" | "debug"> = { err: "error", warn: "warn", info: "info", debug: "debug" };
+const LEVEL_OF_PINO: Record<number, LogLevel> = { 50: "err", 40: "warn", 30: "info", 20: "debug" };
+
+interface PinoRecord {
+  level: number;
+  vtime: number;
+  line: string;
+  phb?: number;
+  pe?: number | "phb";
+  guest?: string;
+}
 
 export class HostLog implements KernelLog {
   readonly records: HostLogRecord[] = [];
@@ -52,13 +64,31 @@ export class HostLog implements KernelLog {
    */
   attribution: (() => string | undefined) | undefined = undefined;
 
+  /** The pino logger every record passes through (destination: `records`). */
+  readonly logger: Logger;
+
   constructor(
     private readonly clock: VirtualClock,
-    private readonly pino?: Logger,
+    private readonly external?: Logger,
     /** Lines at this level and below are kept (debug lines are off by default, like pr_debug). */
     private readonly keepDebug = false,
     readonly guestLimits: GuestLogLimits = DEFAULT_GUEST_LOG_LIMITS,
-  ) {}
+  ) {
+    const store = {
+      write: (json: string): void => {
+        const r = JSON.parse(json) as PinoRecord;
+        this.records.push({
+          time: r.vtime,
+          level: LEVEL_OF_PINO[r.level] ?? "info",
+          line: r.line,
+          ...(r.phb !== undefined ? { phb: r.phb } : {}),
+          ...(r.pe !== undefined ? { pe: r.pe } : {}),
+          ...(r.guest !== undefined ? { guest: r.guest } : {}),
+        });
+      },
+    };
+    this.logger = pino({ level: "debug", base: undefined, timestamp: false }, store);
+  }
 
   /**
    * A line a guest caused: it passes the (guest, PE) bucket and the global bucket, or is
@@ -113,9 +143,9 @@ export class HostLog implements KernelLog {
         return;
       }
     }
-    const rec: HostLogRecord = { time: this.clock.now(), level, line: text, ...ctx };
-    this.records.push(rec);
-    this.pino?.[PINO_LEVEL[level]]({ vtime: rec.time, phb: ctx.phb, pe: ctx.pe, guest: ctx.guest, line: text });
+    const fields = { vtime: this.clock.now(), line: text, ...ctx };
+    this.logger[PINO_LEVEL[level]](fields);
+    this.external?.[PINO_LEVEL[level]](fields);
   }
 
   /** The log as `dmesg` prints it: `[seconds.micros] text`. */
