@@ -61,3 +61,6 @@ export * from "./eeh/driver.js";
 export { HostLog, DEFAULT_GUEST_LOG_LIMITS, type HostLogRecord, type GuestLogLimits } from "./eeh/host-log.js";
 export { TokenBucket, type RateLimit } from "./core/ratelimit.js";
 export * as interpret from "./log/interpret/index.js";
+
+// VFIO EEH (guest-facing)
+export * as vfio from "./vfio/index.js";
