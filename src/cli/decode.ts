@@ -9,13 +9,16 @@ import { rtasEventTypeName } from "../log/rtas/names.js";
 import { jsonLine } from "./json.js";
 import { formatInterpretation } from "../log/interpret/format.js";
 import { interpretationToJson } from "../log/interpret/json.js";
+import { describeAerEvents, describeAerReport } from "../log/aer/describe.js";
 
-export const DECODE_HELP = `Usage: eeh-emu decode [--json] [--format auto|opal|rtas|dmesg|hex] [--print mainline|legacy] <file|->
+export const DECODE_HELP = `Usage: eeh-emu decode [--json] [--format auto|opal|rtas|dmesg|aer|hex] [--print mainline|legacy] <file|->
 
 Decodes what a machine printed or saved:
   - an OPAL PHB diag-data blob (P7IOC 2320, PHB3 4392, PHB4 8576 bytes), binary or as a hex dump;
   - an RTAS error log: binary, a hex dump, /var/log/platform text or kernel "RTAS n:" lines;
-  - Linux log text (dmesg, journalctl, syslog) with EEH PHB diag dumps and EEH lines.
+  - Linux log text (dmesg, journalctl, syslog) with EEH PHB diag dumps and EEH lines;
+  - PCIe AER lines of any kernel generation ("AER: … error received", "PCIe Bus Error", bits,
+    TLP header, recovery lines) — --format aer, or detected in auto and dmesg mode.
 --format auto (the default) detects which. "-" reads standard input.
 --json prints one JSON object per decoded item (bigints as "0x…" strings).
 --print chooses how diag registers are shown: the mainline kernel's lines (default) or the
@@ -85,6 +88,8 @@ function describe(item: Decoded, print: DumpFormat): string[] {
     }
     case "eeh-events":
       return [`== EEH log lines (${item.events.length}) ==`, ...item.events.map((e) => `  line ${e.line}: ${e.kind}  ${e.text}`)];
+    case "aer-log":
+      return [...item.reports.flatMap((r) => describeAerReport(r)), ...describeAerEvents(item.events)];
     case "rtas-log": {
       const h = item.log.header;
       const out = [`== RTAS error log: version ${h.version}, ${rtasEventTypeName(h.type)} (0x${h.type.toString(16)}), severity ${h.severity}, disposition ${h.disposition} ==`];

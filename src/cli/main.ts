@@ -3,13 +3,19 @@
 
 import { EehError } from "../core/errors.js";
 import { demoText } from "./demo.js";
-import { DECODE_HELP, parseDecodeArgs, runDecode } from "./decode.js";
+import { DECODE_HELP, parseDecodeArgs, readInput, runDecode } from "./decode.js";
+import { jsonLine } from "./json.js";
+import { createAerHost } from "../aer/aer-host.js";
+import { COMPARE_HELP, compareInputFromJson, parseCompareArgs } from "../hypervisor/compare-input.js";
+import { compareModels } from "../hypervisor/compare.js";
+import { formatComparison } from "../hypervisor/compare-format.js";
 
 const USAGE = `eeh-emu — an emulator of PowerPC EEH (IODA1/IODA2 PHBs, OPAL/RTAS, EEH recovery)
 
 Usage:
   eeh-emu demo            run the built-in showcase and print what happened
-  eeh-emu decode <file|-> decode an OPAL PHB diag blob, an RTAS error log or Linux EEH log text
+  eeh-emu decode <file|-> decode an OPAL PHB diag blob, an RTAS error log or Linux EEH/AER log text
+  eeh-emu compare         one PCIe error under EEH (PowerNV), Xen pciback and QEMU vfio-pci
   eeh-emu --help          this text
   eeh-emu <command> --help
 
@@ -50,6 +56,29 @@ what the PEST words record.`,
         }
         throw e;
       }
+      return 0;
+    },
+  },
+  compare: {
+    help: COMPARE_HELP,
+    run: async (args) => {
+      const parsed = parseCompareArgs(args);
+      if (typeof parsed === "string") return usage(parsed);
+      let input = parsed.input;
+      if (parsed.inputFile !== undefined) {
+        const file = parsed.inputFile;
+        let doc: unknown;
+        try {
+          doc = JSON.parse(new TextDecoder().decode(readInput(file)));
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          process.stderr.write(`eeh-emu compare: ${file}: ${code === "ENOENT" ? "no such file" : code ? `cannot read (${code})` : `not JSON: ${(e as Error).message}`}\n`);
+          return 1;
+        }
+        input = compareInputFromJson(doc);
+      }
+      const report = await compareModels(input!, { nativeAer: createAerHost });
+      process.stdout.write(parsed.json ? jsonLine(report) + "\n" : formatComparison(report, { logs: parsed.logs }).join("\n") + "\n");
       return 0;
     },
   },

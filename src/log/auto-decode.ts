@@ -1,6 +1,6 @@
 // Decode whatever a support engineer hands over: an OPAL PHB diag blob (binary or hex
 // dump), an RTAS error log (binary, hex dump, /var/log/platform or kernel rtasmsgs text),
-// or Linux log text with EEH PHB diag dumps and EEH core lines. Pure: no emulator needed,
+// or Linux log text with EEH PHB diag dumps, EEH core lines and PCIe AER lines. Pure: no emulator needed,
 // the bytes may come from a real machine.
 
 import { DecodeError } from "../core/errors.js";
@@ -17,15 +17,17 @@ import type { RtasErrorLog } from "./rtas/types.js";
 import { interpretPhbDiag } from "./interpret/interpret.js";
 import { interpretParsedDump } from "./interpret/parsed-dump.js";
 import type { Interpretation } from "./interpret/types.js";
+import { parseAerLog, type AerLogEvent, type AerReport } from "./aer/parse-log.js";
 
-export type InputFormat = "auto" | "opal" | "rtas" | "dmesg" | "hex";
-export const INPUT_FORMATS: readonly InputFormat[] = ["auto", "opal", "rtas", "dmesg", "hex"];
+export type InputFormat = "auto" | "opal" | "rtas" | "dmesg" | "aer" | "hex";
+export const INPUT_FORMATS: readonly InputFormat[] = ["auto", "opal", "rtas", "dmesg", "aer", "hex"];
 
 export type Decoded =
   | { readonly kind: "opal-diag"; readonly data: PhbDiagData; readonly notes: readonly PhbDiagNote[]; readonly interpretation: Interpretation }
   | { readonly kind: "dmesg-dump"; readonly dump: ParsedPhbDump; readonly data: PhbDiagData | undefined; readonly interpretation: Interpretation | undefined }
   | { readonly kind: "eeh-events"; readonly events: readonly EehLogEvent[] }
-  | { readonly kind: "rtas-log"; readonly log: RtasErrorLog; readonly bytes: Uint8Array };
+  | { readonly kind: "rtas-log"; readonly log: RtasErrorLog; readonly bytes: Uint8Array }
+  | { readonly kind: "aer-log"; readonly reports: readonly AerReport[]; readonly events: readonly AerLogEvent[] };
 
 /** Text if it decodes as UTF-8 without NULs and is mostly printable. */
 export function asText(bytes: Uint8Array): string | undefined {
@@ -46,6 +48,7 @@ export function asText(bytes: Uint8Array): string | undefined {
 
 const DIAG_OR_EEH = /Diag-data \(Version|EEH: |PE\[[ 0-9a-f.]{3,5}\] A\/B:/;
 const RTAS_TEXT = /RTAS[: ]|EEH Event Notification/;
+const AER_TEXT = /AER: |PCIe Bus Error: |aer_inject: /;
 
 function decodeBinary(bytes: Uint8Array, format: InputFormat): Decoded[] {
   if (format === "opal" || (format !== "rtas" && detectPhbDiag(bytes))) {
@@ -70,6 +73,12 @@ function decodeDmesg(text: string): Decoded[] {
   return out;
 }
 
+/** PCIe AER lines (log/aer): reports and recovery lines, or nothing. */
+function decodeAer(text: string): Decoded[] {
+  const p = parseAerLog(text);
+  return p.reports.length > 0 || p.events.length > 0 ? [{ kind: "aer-log", reports: p.reports, events: p.events }] : [];
+}
+
 /** Blobs of a plain hex dump (bare hex, xxd, hexdump -C; blank lines separate blobs). */
 function hexBlobs(text: string): Uint8Array[] {
   return readRtasTextEvents(text).map((e) => e.bytes);
@@ -82,13 +91,18 @@ function hexBlobs(text: string): Uint8Array[] {
 export function decodeInput(input: Uint8Array, format: InputFormat = "auto"): Decoded[] {
   const text = asText(input);
   if (text === undefined) {
-    if (format === "dmesg" || format === "hex") throw new DecodeError(`expected ${format} text, got binary data`, 0);
+    if (format === "dmesg" || format === "hex" || format === "aer") throw new DecodeError(`expected ${format} text, got binary data`, 0);
     return decodeBinary(input, format);
   }
   switch (format) {
     case "dmesg": {
-      const out = decodeDmesg(text);
-      if (out.length === 0) throw new DecodeError("no EEH PHB diag dump or EEH log line in the text", 0, {}, 1);
+      const out = [...decodeDmesg(text), ...decodeAer(text)];
+      if (out.length === 0) throw new DecodeError("no EEH PHB diag dump, EEH or AER log line in the text", 0, {}, 1);
+      return out;
+    }
+    case "aer": {
+      const out = decodeAer(text);
+      if (out.length === 0) throw new DecodeError("no PCIe AER log line in the text", 0, {}, 1);
       return out;
     }
     case "rtas":
@@ -99,6 +113,7 @@ export function decodeInput(input: Uint8Array, format: InputFormat = "auto"): De
     case "auto": {
       const out: Decoded[] = [];
       if (DIAG_OR_EEH.test(text)) out.push(...decodeDmesg(text));
+      if (AER_TEXT.test(text)) out.push(...decodeAer(text));
       if (out.length === 0 && RTAS_TEXT.test(text)) {
         out.push(...readRtasTextEvents(text).map((e) => ({ kind: "rtas-log" as const, log: decodeRtasLog(e.bytes), bytes: e.bytes })));
       }
