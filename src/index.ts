@@ -64,3 +64,8 @@ export * as interpret from "./log/interpret/index.js";
 
 // VFIO EEH (guest-facing)
 export * as vfio from "./vfio/index.js";
+
+// PCIe AER and the other hypervisors' error paths
+export * as aer from "./aer/index.js";
+export * as aerLog from "./log/aer/index.js";
+export * as hypervisor from "./hypervisor/index.js";

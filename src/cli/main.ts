@@ -16,6 +16,7 @@ Usage:
   eeh-emu demo            run the built-in showcase and print what happened
   eeh-emu decode <file|-> decode an OPAL PHB diag blob, an RTAS error log or Linux EEH/AER log text
   eeh-emu compare         one PCIe error under EEH (PowerNV), Xen pciback and QEMU vfio-pci
+  eeh-emu run --compare <file.json>   the same, from a comparison file
   eeh-emu --help          this text
   eeh-emu <command> --help
 
@@ -80,6 +81,21 @@ what the PEST words record.`,
       const report = await compareModels(input!, { nativeAer: createAerHost });
       process.stdout.write(parsed.json ? jsonLine(report) + "\n" : formatComparison(report, { logs: parsed.logs }).join("\n") + "\n");
       return 0;
+    },
+  },
+  run: {
+    help: `Usage: eeh-emu run --compare <file.json|-> [--json] [--no-logs]
+
+Runs the fault described in a comparison file under each hypervisor model it names
+(eeh-vfio, xen-pciback, qemu-vfio-aer) and prints them side by side. The file format is
+described by \`eeh-emu compare --help\` (--input); fixtures/aer/compare-*.json are examples.`,
+    run: (args) => {
+      const i = args.indexOf("--compare");
+      if (i < 0) return usage("run needs --compare <file.json|-> (scenario files without --compare are not supported yet)");
+      const file = args[i + 1];
+      if (file === undefined || file.startsWith("--")) return usage("--compare needs a file (or - for standard input)");
+      const rest = args.filter((_, j) => j !== i && j !== i + 1);
+      return COMMANDS.compare!.run(["--input", file, ...rest]);
     },
   },
 };

@@ -85,3 +85,16 @@ describe("eeh-emu decode", () => {
     expect((await run(["decode", "--help"])).code).toBe(0);
   });
 });
+
+describe("eeh-emu run --compare", () => {
+  it("runs a comparison file under the three models; bad files exit 1 naming the JSON path", async () => {
+    const ok = await run(["run", "--compare", join(FIX, "aer/compare-fatal-aware.json"), "--json"]);
+    expect(ok.code).toBe(0);
+    const report = JSON.parse(ok.out);
+    expect(report.models.map((r: { model: string }) => r.model)).toEqual(["eeh-vfio", "xen-pciback", "qemu-vfio-aer"]);
+    const bad = await run(["run", "--compare", join(FIX, "aer/compare-bad.json")]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/driver\.slot_reset/);
+    expect((await run(["run", "x.json"])).code).toBe(2);
+  });
+});
