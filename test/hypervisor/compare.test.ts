@@ -3,6 +3,7 @@
 // run through the EEH core gives the guest the same callbacks as the real VFIO ownership
 // model of src/vfio.
 import { readFileSync } from "node:fs";
+import { runCli } from "../cli/run-cli.js";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createAerHost } from "../../src/aer/aer-host.js";
@@ -10,7 +11,6 @@ import { scriptedAerDriver } from "../../src/aer/driver.js";
 import { compareModels, type CompareInput } from "../../src/hypervisor/compare.js";
 import { CompareInputError, compareInputFromJson, parseAnswers, parseCompareArgs } from "../../src/hypervisor/compare-input.js";
 import { formatComparison } from "../../src/hypervisor/compare-format.js";
-import { main } from "../../src/cli/main.js";
 import { VirtualClock } from "../../src/core/clock.js";
 import { HostLog } from "../../src/eeh/host-log.js";
 import { EehCore } from "../../src/eeh/eeh-core.js";
@@ -167,26 +167,14 @@ describe("the comparison input", () => {
 });
 
 describe("eeh-emu compare", () => {
-  async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = "";
-    let err = "";
-    const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => ((out += String(s)), true));
-    const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => ((err += String(s)), true));
-    try {
-      return { code: await main(args), out, err };
-    } finally {
-      o.mockRestore();
-      e.mockRestore();
-    }
-  }
   afterEach(() => vi.restoreAllMocks());
 
   it("flags → the table; --json → one object", async () => {
-    const r = await run(["compare", "--error", "UNSUP", "--answers", "error_detected=can-recover,mmio_enabled=recovered", "--no-logs"]);
+    const r = await runCli(["compare", "--error", "UNSUP", "--answers", "error_detected=can-recover,mmio_enabled=recovered", "--no-logs"]);
     expect(r.code).toBe(0);
     expect(r.out).toContain("Fault: UNSUP (0x00100000, uncorrectable) on 0000:03:00.0");
     expect(r.out).not.toContain("host log ==");
-    const j = await run(["compare", "--input", join(FIX, "compare-no-handler.json"), "--json"]);
+    const j = await runCli(["compare", "--input", join(FIX, "compare-no-handler.json"), "--json"]);
     expect(j.code).toBe(0);
     const doc = JSON.parse(j.out);
     expect(doc.models.map((m: { model: string; survived: boolean }) => [m.model, m.survived])).toEqual([
@@ -195,15 +183,15 @@ describe("eeh-emu compare", () => {
     ]);
   });
   it("bad input is exit 1 with one line naming the JSON path; usage is exit 2", async () => {
-    const bad = await run(["compare", "--input", join(FIX, "compare-bad.json")]);
+    const bad = await runCli(["compare", "--input", join(FIX, "compare-bad.json")]);
     expect(bad.code).toBe(1);
     expect(bad.err).toBe('eeh-emu compare: driver.slot_reset: expected a result (none, can recover, need reset, disconnect, recovered, no AER driver), got "fixed"\n');
-    const missing = await run(["compare", "--input", join(FIX, "nope.json")]);
+    const missing = await runCli(["compare", "--input", join(FIX, "nope.json")]);
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/nope\.json: no such file/);
-    const notJson = await run(["compare", "--input", join(FIX, "inject-lkml.txt")]);
+    const notJson = await runCli(["compare", "--input", join(FIX, "inject-lkml.txt")]);
     expect(notJson.err).toMatch(/not JSON/);
-    expect((await run(["compare"])).code).toBe(2);
-    expect((await run(["compare", "--help"])).out).toContain("Usage: eeh-emu compare");
+    expect((await runCli(["compare"])).code).toBe(2);
+    expect((await runCli(["compare", "--help"])).out).toContain("Usage: eeh-emu compare");
   });
 });

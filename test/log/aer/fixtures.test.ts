@@ -2,6 +2,7 @@
 // --format aer`, and detected in auto mode): regenerate the emulated fixtures, compare, and
 // decode them and a hand-written capture.
 import { readFileSync } from "node:fs";
+import { runCli } from "../../cli/run-cli.js";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { VirtualClock } from "../../../src/core/clock.js";
@@ -10,7 +11,6 @@ import { Machine } from "../../../src/ioda/machine.js";
 import { AerHost } from "../../../src/aer/aer-host.js";
 import { scriptedAerDriver } from "../../../src/aer/driver.js";
 import { decodeInput } from "../../../src/log/auto-decode.js";
-import { main } from "../../../src/cli/main.js";
 import type { AerLogFormat } from "../../../src/log/aer/names.js";
 import { PCI_ERR_COR_BAD_TLP, PCI_ERR_COR_RCVR, PCI_ERR_UNC_MALF_TLP, PCI_ERR_UNC_UNSUP } from "../../../src/pci/regs.js";
 import { switchPhb } from "../../ioda/fixtures.js";
@@ -43,18 +43,6 @@ async function emulatedLog(format: AerLogFormat): Promise<string> {
   return log.dmesg().join("\n") + "\n";
 }
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => ((err += String(s)), true));
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 afterEach(() => vi.restoreAllMocks());
 
 describe("emulated AER logs", () => {
@@ -83,7 +71,7 @@ describe("emulated AER logs", () => {
 
 describe("eeh-emu decode --format aer", () => {
   it("prints the reports and the recovery lines", async () => {
-    const r = await run(["decode", "--format", "aer", join(FIX, "emulated-v4.19.dmesg")]);
+    const r = await runCli(["decode", "--format", "aer", join(FIX, "emulated-v4.19.dmesg")]);
     expect(r.code).toBe(0);
     expect(r.out).toContain("== AER Uncorrected (Non-Fatal) from 0000:03:00.0, root port 0000:00:00.0 (line 10, v4.19 format) ==");
     expect(r.out).toContain("bit 20 UnsupReq (Unsupported Request)  (First)");
@@ -99,12 +87,12 @@ describe("eeh-emu decode --format aer", () => {
     expect(item.reports[1]!.devices[0]!.bits[0]).toMatchObject({ bit: 20, first: true });
     expect(item.reports[2]!.devices[0]!.inaccessible).toBe(true);
     expect(item.events.map((e) => e.body.kind)).toEqual(["inject", "cant-recover-no-callback", "recovery-failed", "link-reset", "recovery-successful"]);
-    const r = await run(["decode", "--json", join(FIX, "handwritten-v4.19.log")]);
+    const r = await runCli(["decode", "--json", join(FIX, "handwritten-v4.19.log")]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out.trim()).kind).toBe("aer-log");
   });
   it("text without AER lines, or binary, is bad input (exit 1)", async () => {
-    const r = await run(["decode", "--format", "aer", join(FIX, "inject-lkml.txt")]);
+    const r = await runCli(["decode", "--format", "aer", join(FIX, "inject-lkml.txt")]);
     expect(r.code).toBe(1);
     expect(r.err).toContain("no PCIe AER log line in the text at line 1");
     expect(() => decodeInput(new Uint8Array([0, 1, 2]), "aer")).toThrow(/expected aer text/);
