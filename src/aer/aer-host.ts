@@ -17,6 +17,7 @@
 // it with `settle()`, or `drain()` beside `clock.runUntilIdle()`.
 
 import type { VirtualClock } from "../core/clock.js";
+import { WorkLoop } from "../core/work-loop.js";
 import { NotFoundError } from "../core/errors.js";
 import { pci_channel_io_normal, type ChannelState, type DeviceHandle } from "../eeh/driver.js";
 import type { HostLog, LogLevel } from "../eeh/host-log.js";
@@ -193,7 +194,7 @@ export class AerHost {
   readonly format: AerLogFormat;
   private readonly roots = new Map<number, RootPort>();
   private readonly noAerSid: ReadonlySet<number>;
-  private draining: Promise<void> | undefined;
+  private readonly irqThread: WorkLoop;
 
   constructor(
     readonly machine: Machine,
@@ -201,6 +202,12 @@ export class AerHost {
     readonly log: HostLog,
     readonly options: AerHostOptions = {},
   ) {
+    this.irqThread = new WorkLoop(clock, () => {
+      const root = [...this.roots.values()].find((r) => r.fifo.length > 0);
+      if (!root) return undefined;
+      const entry = root.fifo.shift()!;
+      return () => this.isrOneError(root, entry);
+    });
     this.format = options.format ?? "mainline";
     this.noAerSid = new Set(options.noAerSidBuses ?? []);
     let irq = options.irqBase ?? 24;
@@ -384,26 +391,12 @@ export class AerHost {
 
   /** The IRQ thread: handle queued entries until none is left. */
   drain(): Promise<void> {
-    if (this.draining) return this.draining;
-    const run = async (): Promise<void> => {
-      for (;;) {
-        const root = [...this.roots.values()].find((r) => r.fifo.length > 0);
-        if (!root) break;
-        await this.isrOneError(root, root.fifo.shift()!);
-      }
-    };
-    const p: Promise<void> = run().finally(() => {
-      if (this.draining === p) this.draining = undefined;
-    });
-    this.draining = p;
-    return p;
+    return this.irqThread.drain();
   }
 
   /** Handle everything queued, running the virtual clock until all recovery is done. */
   async settle(): Promise<void> {
-    const done = this.drain();
-    await this.clock.runUntilIdle();
-    await done;
+    await this.irqThread.settle();
     await this.clock.runUntilIdle();
   }
 

@@ -42,6 +42,7 @@ import { pci_channel_io_normal, pci_channel_io_perm_failure, type PciDriver } fr
 import { EEH_DEV_BRIDGE, EEH_DEV_DS_PORT, EEH_DEV_ROOT_PORT, EEH_MAX_FAILS, type EehDevice } from "./eeh-dev.js";
 import type { HostLog } from "./host-log.js";
 import { handleNormalEvent, handleSpecialEvent } from "./recovery.js";
+import { WorkLoop } from "../core/work-loop.js";
 
 export interface EehCoreOptions {
   /** eeh_max_freezes: recoveries allowed in the one-hour window (default 5). */
@@ -120,7 +121,8 @@ export class EehCore {
   readonly maxFreezes: number;
   enabled = true;
   private queue: QueuedEvent[] = [];
-  private draining: Promise<void> | undefined;
+  /** The `eehd` thread: one event at a time, newest first. */
+  private readonly eehd: WorkLoop;
   /** PowerNV: the OPAL event IRQ is masked from an event until next_error reports NONE. */
   irqMasked = false;
 
@@ -132,6 +134,11 @@ export class EehCore {
     readonly options: EehCoreOptions = {},
   ) {
     this.maxFreezes = options.maxFreezes ?? 5;
+    this.eehd = new WorkLoop(clock, () => {
+      const ev = this.queue.shift();
+      if (!ev) return undefined;
+      return () => (ev.pe ? handleNormalEvent(this, ev.pe, ev.trace) : handleSpecialEvent(this));
+    });
     for (const [phbId, pl] of machine.layout.phbs) {
       for (const f of pl.spec.functions) {
         const address = formatPciAddress(f.address);
@@ -373,28 +380,12 @@ export class EehCore {
    * virtual clock (e.g. `await clock.runUntilIdle()` alongside, or use `settle()`).
    */
   drain(): Promise<void> {
-    if (this.draining) return this.draining;
-    const run = async (): Promise<void> => {
-      while (this.queue.length > 0) {
-        const ev = this.queue.shift()!;
-        if (ev.pe) await handleNormalEvent(this, ev.pe, ev.trace);
-        else await handleSpecialEvent(this);
-      }
-    };
-    // Clear the handle in a later microtask: a run that finishes synchronously must not
-    // clear it before it is even stored (which would leave a stale, resolved promise).
-    const p: Promise<void> = run().finally(() => {
-      if (this.draining === p) this.draining = undefined;
-    });
-    this.draining = p;
-    return p;
+    return this.eehd.drain();
   }
 
   /** Handle every queued event, running the virtual clock until all recovery is done. */
-  async settle(): Promise<void> {
-    const done = this.drain();
-    await this.clock.runUntilIdle();
-    await done;
+  settle(): Promise<void> {
+    return this.eehd.settle();
   }
 
   // ------------------------------------------------------------------ helpers (§2.6, §3.6–§3.8)
