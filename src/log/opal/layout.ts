@@ -71,112 +71,74 @@ export function entrySize(e: AnyLayoutEntry): number {
   }
 }
 
-/** §3.3: offsets up to 0x060 as PHB3, then p7ioc* status, LEM, four error groups, 128 PEST pairs. */
+/** Consecutive u64 fields from `offset`, 8 bytes apart. */
+function u64Run<T>(offset: number, names: readonly U64FieldName<T>[]): LayoutEntry<T>[] {
+  return names.map((name, i) => ({ kind: "u64" as const, name, offset: offset + 8 * i }));
+}
+
+/** Fields P7IOC and PHB3 both have. */
+type Ioda12Common = Pick<P7iocPhbDiagData, Extract<keyof P7iocPhbDiagData, keyof Phb3PhbDiagData>>;
+
+/** §3.2 up to 0x060, which §3.3 says P7IOC shares "exactly": root-port and UTL words, padding. */
+const IODA12_HEAD: readonly LayoutEntry<Ioda12Common>[] = [
+  { kind: "u32", name: "brdgCtl", offset: 0x00c },
+  { kind: "u32", name: "portStatusReg", offset: 0x010 },
+  { kind: "u32", name: "rootCmplxStatus", offset: 0x014 },
+  { kind: "u32", name: "busAgentStatus", offset: 0x018 },
+  { kind: "u32", name: "deviceStatus", offset: 0x01c },
+  { kind: "u32", name: "slotStatus", offset: 0x020 },
+  { kind: "u32", name: "linkStatus", offset: 0x024 },
+  { kind: "u32", name: "devCmdStatus", offset: 0x028 },
+  { kind: "u32", name: "devSecStatus", offset: 0x02c },
+  { kind: "u32", name: "rootErrorStatus", offset: 0x030 },
+  { kind: "u32", name: "uncorrErrorStatus", offset: 0x034 },
+  { kind: "u32", name: "corrErrorStatus", offset: 0x038 },
+  { kind: "u32", name: "tlpHdr1", offset: 0x03c },
+  { kind: "u32", name: "tlpHdr2", offset: 0x040 },
+  { kind: "u32", name: "tlpHdr3", offset: 0x044 },
+  { kind: "u32", name: "tlpHdr4", offset: 0x048 },
+  { kind: "u32", name: "sourceId", offset: 0x04c },
+  { kind: "u32", name: "rsv3", offset: 0x050 },
+  { kind: "pad", offset: 0x054, size: 4 },
+  ...u64Run<Ioda12Common>(0x058, ["errorClass", "correlator"]),
+];
+
+/** LEM and the four error-status groups (PHB, outbound, inbound A, inbound B), in order. */
+function ioda12Registers(offset: number): LayoutEntry<Ioda12Common>[] {
+  return u64Run<Ioda12Common>(offset, [
+    "lemFir", "lemErrorMask", "lemWOF",
+    "phbErrorStatus", "phbFirstErrorStatus", "phbErrorLog0", "phbErrorLog1",
+    "mmioErrorStatus", "mmioFirstErrorStatus", "mmioErrorLog0", "mmioErrorLog1",
+    "dma0ErrorStatus", "dma0FirstErrorStatus", "dma0ErrorLog0", "dma0ErrorLog1",
+    "dma1ErrorStatus", "dma1FirstErrorStatus", "dma1ErrorLog0", "dma1ErrorLog1",
+  ]);
+}
+
+/** §3.3: the shared head, p7ioc* status, LEM, four error groups, 128 PEST pairs. */
 export const P7IOC_DIAG_LAYOUT: PhbDiagLayout<P7iocPhbDiagData> = {
   ioType: OPAL_PHB_ERROR_DATA_TYPE_P7IOC,
   model: "P7IOC",
   size: OPAL_P7IOC_PHB_ERROR_DATA_SIZE,
   pestCount: OPAL_P7IOC_NUM_PEST_REGS,
   entries: [
-    { kind: "u32", name: "brdgCtl", offset: 0x00c },
-    { kind: "u32", name: "portStatusReg", offset: 0x010 },
-    { kind: "u32", name: "rootCmplxStatus", offset: 0x014 },
-    { kind: "u32", name: "busAgentStatus", offset: 0x018 },
-    { kind: "u32", name: "deviceStatus", offset: 0x01c },
-    { kind: "u32", name: "slotStatus", offset: 0x020 },
-    { kind: "u32", name: "linkStatus", offset: 0x024 },
-    { kind: "u32", name: "devCmdStatus", offset: 0x028 },
-    { kind: "u32", name: "devSecStatus", offset: 0x02c },
-    { kind: "u32", name: "rootErrorStatus", offset: 0x030 },
-    { kind: "u32", name: "uncorrErrorStatus", offset: 0x034 },
-    { kind: "u32", name: "corrErrorStatus", offset: 0x038 },
-    { kind: "u32", name: "tlpHdr1", offset: 0x03c },
-    { kind: "u32", name: "tlpHdr2", offset: 0x040 },
-    { kind: "u32", name: "tlpHdr3", offset: 0x044 },
-    { kind: "u32", name: "tlpHdr4", offset: 0x048 },
-    { kind: "u32", name: "sourceId", offset: 0x04c },
-    { kind: "u32", name: "rsv3", offset: 0x050 },
-    { kind: "pad", offset: 0x054, size: 4 },
-    { kind: "u64", name: "errorClass", offset: 0x058 },
-    { kind: "u64", name: "correlator", offset: 0x060 },
-    { kind: "u64", name: "p7iocPlssr", offset: 0x068 },
-    { kind: "u64", name: "p7iocCsr", offset: 0x070 },
-    { kind: "u64", name: "lemFir", offset: 0x078 },
-    { kind: "u64", name: "lemErrorMask", offset: 0x080 },
-    { kind: "u64", name: "lemWOF", offset: 0x088 },
-    { kind: "u64", name: "phbErrorStatus", offset: 0x090 },
-    { kind: "u64", name: "phbFirstErrorStatus", offset: 0x098 },
-    { kind: "u64", name: "phbErrorLog0", offset: 0x0a0 },
-    { kind: "u64", name: "phbErrorLog1", offset: 0x0a8 },
-    { kind: "u64", name: "mmioErrorStatus", offset: 0x0b0 },
-    { kind: "u64", name: "mmioFirstErrorStatus", offset: 0x0b8 },
-    { kind: "u64", name: "mmioErrorLog0", offset: 0x0c0 },
-    { kind: "u64", name: "mmioErrorLog1", offset: 0x0c8 },
-    { kind: "u64", name: "dma0ErrorStatus", offset: 0x0d0 },
-    { kind: "u64", name: "dma0FirstErrorStatus", offset: 0x0d8 },
-    { kind: "u64", name: "dma0ErrorLog0", offset: 0x0e0 },
-    { kind: "u64", name: "dma0ErrorLog1", offset: 0x0e8 },
-    { kind: "u64", name: "dma1ErrorStatus", offset: 0x0f0 },
-    { kind: "u64", name: "dma1FirstErrorStatus", offset: 0x0f8 },
-    { kind: "u64", name: "dma1ErrorLog0", offset: 0x100 },
-    { kind: "u64", name: "dma1ErrorLog1", offset: 0x108 },
+    ...IODA12_HEAD,
+    ...u64Run<P7iocPhbDiagData>(0x068, ["p7iocPlssr", "p7iocCsr"]),
+    ...ioda12Registers(0x078),
     { kind: "pest", name: "pestA", offset: 0x110, count: OPAL_P7IOC_NUM_PEST_REGS },
     { kind: "pest", name: "pestB", offset: 0x510, count: OPAL_P7IOC_NUM_PEST_REGS },
   ],
 };
 
-/** §3.2. */
+/** §3.2: the shared head, PBCQ NFIR, PLSSR/CSR, LEM, four error groups, 256 PEST pairs. */
 export const PHB3_DIAG_LAYOUT: PhbDiagLayout<Phb3PhbDiagData> = {
   ioType: OPAL_PHB_ERROR_DATA_TYPE_PHB3,
   model: "PHB3",
   size: OPAL_PHB3_ERROR_DATA_SIZE,
   pestCount: OPAL_PHB3_NUM_PEST_REGS,
   entries: [
-    { kind: "u32", name: "brdgCtl", offset: 0x00c },
-    { kind: "u32", name: "portStatusReg", offset: 0x010 },
-    { kind: "u32", name: "rootCmplxStatus", offset: 0x014 },
-    { kind: "u32", name: "busAgentStatus", offset: 0x018 },
-    { kind: "u32", name: "deviceStatus", offset: 0x01c },
-    { kind: "u32", name: "slotStatus", offset: 0x020 },
-    { kind: "u32", name: "linkStatus", offset: 0x024 },
-    { kind: "u32", name: "devCmdStatus", offset: 0x028 },
-    { kind: "u32", name: "devSecStatus", offset: 0x02c },
-    { kind: "u32", name: "rootErrorStatus", offset: 0x030 },
-    { kind: "u32", name: "uncorrErrorStatus", offset: 0x034 },
-    { kind: "u32", name: "corrErrorStatus", offset: 0x038 },
-    { kind: "u32", name: "tlpHdr1", offset: 0x03c },
-    { kind: "u32", name: "tlpHdr2", offset: 0x040 },
-    { kind: "u32", name: "tlpHdr3", offset: 0x044 },
-    { kind: "u32", name: "tlpHdr4", offset: 0x048 },
-    { kind: "u32", name: "sourceId", offset: 0x04c },
-    { kind: "u32", name: "rsv3", offset: 0x050 },
-    { kind: "pad", offset: 0x054, size: 4 },
-    { kind: "u64", name: "errorClass", offset: 0x058 },
-    { kind: "u64", name: "correlator", offset: 0x060 },
-    { kind: "u64", name: "nFir", offset: 0x068 },
-    { kind: "u64", name: "nFirMask", offset: 0x070 },
-    { kind: "u64", name: "nFirWOF", offset: 0x078 },
-    { kind: "u64", name: "phbPlssr", offset: 0x080 },
-    { kind: "u64", name: "phbCsr", offset: 0x088 },
-    { kind: "u64", name: "lemFir", offset: 0x090 },
-    { kind: "u64", name: "lemErrorMask", offset: 0x098 },
-    { kind: "u64", name: "lemWOF", offset: 0x0a0 },
-    { kind: "u64", name: "phbErrorStatus", offset: 0x0a8 },
-    { kind: "u64", name: "phbFirstErrorStatus", offset: 0x0b0 },
-    { kind: "u64", name: "phbErrorLog0", offset: 0x0b8 },
-    { kind: "u64", name: "phbErrorLog1", offset: 0x0c0 },
-    { kind: "u64", name: "mmioErrorStatus", offset: 0x0c8 },
-    { kind: "u64", name: "mmioFirstErrorStatus", offset: 0x0d0 },
-    { kind: "u64", name: "mmioErrorLog0", offset: 0x0d8 },
-    { kind: "u64", name: "mmioErrorLog1", offset: 0x0e0 },
-    { kind: "u64", name: "dma0ErrorStatus", offset: 0x0e8 },
-    { kind: "u64", name: "dma0FirstErrorStatus", offset: 0x0f0 },
-    { kind: "u64", name: "dma0ErrorLog0", offset: 0x0f8 },
-    { kind: "u64", name: "dma0ErrorLog1", offset: 0x100 },
-    { kind: "u64", name: "dma1ErrorStatus", offset: 0x108 },
-    { kind: "u64", name: "dma1FirstErrorStatus", offset: 0x110 },
-    { kind: "u64", name: "dma1ErrorLog0", offset: 0x118 },
-    { kind: "u64", name: "dma1ErrorLog1", offset: 0x120 },
+    ...IODA12_HEAD,
+    ...u64Run<Phb3PhbDiagData>(0x068, ["nFir", "nFirMask", "nFirWOF", "phbPlssr", "phbCsr"]),
+    ...ioda12Registers(0x090),
     { kind: "pest", name: "pestA", offset: 0x128, count: OPAL_PHB3_NUM_PEST_REGS },
     { kind: "pest", name: "pestB", offset: 0x928, count: OPAL_PHB3_NUM_PEST_REGS },
   ],
