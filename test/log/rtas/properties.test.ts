@@ -9,11 +9,15 @@ import { arbDamagedRtasBytes, arbRtasErrorLog, arbRtasSection } from "../../../s
 import { decodeRtasLog, encodeRtasLog, type RtasErrorLog } from "../../../src/log/rtas/index.js";
 
 /** Bytes and characters held by a decoded value: bounded by the input length. */
+/**
+ * Bytes and text the decoder took from the input. The `kind` discriminant is a constant
+ * label ("extendedUserData"), not data allocated from the input, so it is not counted.
+ */
 function payload(v: unknown): number {
   if (v instanceof Uint8Array) return v.length;
   if (typeof v === "string") return v.length;
   if (Array.isArray(v)) return v.reduce((n: number, x) => n + payload(x), 0);
-  if (v !== null && typeof v === "object") return Object.values(v).reduce((n: number, x) => n + payload(x), 0);
+  if (v !== null && typeof v === "object") return Object.entries(v).reduce((n: number, [k, x]) => n + (k === "kind" ? 0 : payload(x)), 0);
   return 0;
 }
 
