@@ -10,7 +10,7 @@
 import type { VirtualClock } from "../core/clock.js";
 import { allOnes, type AccessSize } from "../core/bits.js";
 import { NotFoundError } from "../core/errors.js";
-import { formatPciAddress, parsePciAddress } from "../pci/address.js";
+import { formatPciAddress, parsePciAddress, ridOf } from "../pci/address.js";
 import { isBridgeKind } from "../pci/topology.js";
 import type { Machine, FunctionRef } from "../ioda/machine.js";
 import { restoreBars } from "../ioda/faults.js";
@@ -113,6 +113,8 @@ export interface EehEvent {
 
 export class EehCore {
   readonly devices = new Map<string, EehDevice>();
+  /** The same devices by PHB and RID, so a PE's devices are found without scanning the machine. */
+  private readonly devicesByPhb = new Map<number, Map<number, EehDevice>>();
   readonly stats: EehStats = { noDevice: 0, noDn: 0, ignoredCheck: 0, totalMmioFfs: 0, falsePositives: 0, slotResets: 0 };
   readonly logs: CollectedLog[] = [];
   readonly outcomes: RecoveryOutcome[] = [];
@@ -140,10 +142,12 @@ export class EehCore {
       return () => (ev.pe ? handleNormalEvent(this, ev.pe, ev.trace) : handleSpecialEvent(this));
     });
     for (const [phbId, pl] of machine.layout.phbs) {
+      const byRid = new Map<number, EehDevice>();
+      this.devicesByPhb.set(phbId, byRid);
       for (const f of pl.spec.functions) {
         const address = formatPciAddress(f.address);
-        const rid = (f.address.bus << 8) | (f.address.device << 3) | f.address.fn;
-        this.devices.set(address, {
+        const rid = ridOf(f.address);
+        const dev: EehDevice = {
           phbId,
           rid,
           address,
@@ -155,7 +159,9 @@ export class EehCore {
           channel: pci_channel_io_normal,
           present: true,
           needsFreset: false,
-        });
+        };
+        this.devices.set(address, dev);
+        byRid.set(rid, dev);
       }
     }
     // The platform's error interrupt (PowerNV's OPAL event) queues a special event.
@@ -194,11 +200,16 @@ export class EehCore {
     return d;
   }
 
+  /** The device with this RID on this PHB. */
+  deviceAt(phbId: number, rid: number): EehDevice | undefined {
+    return this.devicesByPhb.get(phbId)?.get(rid);
+  }
+
   /** Devices of every PE in the subtree of `root`, in PE pre-order. */
   devicesOf(root: EehPeRef): EehDevice[] {
     const out: EehDevice[] = [];
-    const byRid = new Map<number, EehDevice>();
-    for (const d of this.devices.values()) if (d.phbId === root.phbId) byRid.set(d.rid, d);
+    const byRid = this.devicesByPhb.get(root.phbId);
+    if (!byRid) return out;
     forEachPe(this.tree(root.phbId), root.pe, (pe) => {
       for (const rid of pe.rids) {
         const d = byRid.get(rid);

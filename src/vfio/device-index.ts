@@ -1,7 +1,7 @@
 // The EEH devices of a PE, found through the PE's own RIDs (linux-eeh.md §1.4 `edevs`,
-// `eeh_pe_for_each_dev`; §1.6 `eeh_pe_dev_traverse`). Built once per VFIO host so that
-// every VFIO op costs in proportion to the PE (and its PHB), never to the machine
-// (DESIGN.md "State": per-operation cost independent of the total number of PEs).
+// `eeh_pe_for_each_dev`; §1.6 `eeh_pe_dev_traverse`), through the core's per-PHB device
+// index, so every VFIO op costs in proportion to the PE (and its PHB), never to the
+// machine (DESIGN.md "State": per-operation cost independent of the total number of PEs).
 
 import type { EehCore } from "../eeh/eeh-core.js";
 import type { EehDevice } from "../eeh/eeh-dev.js";
@@ -10,18 +10,10 @@ import type { PciFunctionSpec } from "../pci/topology.js";
 import type { EehPeRef } from "../platform/eeh-ops.js";
 
 export class DeviceIndex {
-  private readonly byPhb = new Map<number, Map<number, EehDevice>>();
-
-  constructor(readonly core: EehCore) {
-    for (const d of core.devices.values()) {
-      let m = this.byPhb.get(d.phbId);
-      if (!m) this.byPhb.set(d.phbId, (m = new Map()));
-      m.set(d.rid, d);
-    }
-  }
+  constructor(readonly core: EehCore) {}
 
   byRid(phbId: number, rid: number): EehDevice | undefined {
-    return this.byPhb.get(phbId)?.get(rid);
+    return this.core.deviceAt(phbId, rid);
   }
 
   /** The device's PCI function description (vendor/device ids, kind). */
