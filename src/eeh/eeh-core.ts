@@ -543,10 +543,10 @@ export class EehCore {
     return this.clock.nowSeconds();
   }
 
-  /** PE refs of every Linux PE of a PHB (PHB PE first). */
-  pesOf(phbId: number): EehPeRef[] {
+  /** The PEs of the subtree of `root`, root first (pre-order). */
+  subtree(root: EehPeRef): EehPeRef[] {
     const out: EehPeRef[] = [];
-    forEachPe(this.tree(phbId), "phb", (p) => out.push({ phbId, pe: p.ref }));
+    forEachPe(this.tree(root.phbId), root.pe, (p) => out.push({ phbId: root.phbId, pe: p.ref }));
     return out;
   }
 }

@@ -14,6 +14,7 @@ import {
   EEH_OPT_THAW_DMA,
   EEH_OPT_THAW_MMIO,
   EEH_STATE_NOT_SUPPORT,
+  EIO,
   type EehPeRef,
 } from "../platform/eeh-ops.js";
 import {
@@ -150,20 +151,14 @@ function updateTimeStamp(core: EehCore, pe: EehPeRef): void {
 
 /** eeh_clear_pe_frozen_state: thaw every non-passed PE (3 tries each), then clear ISOLATED. */
 async function clearFrozenState(core: EehCore, root: EehPeRef, includePassed: boolean): Promise<number> {
-  for (const ref of core.pesOf(root.phbId).filter((r) => isInSubtree(core, r, root))) {
+  for (const ref of core.subtree(root)) {
     if (!includePassed && core.isPassed(ref)) continue;
     let ok = false;
     for (let i = 0; i < 3 && !ok; i++) ok = (await core.unfreezePe(ref)) === 0;
-    if (!ok) return -5;
+    if (!ok) return -EIO;
   }
   core.stateClear(root, EEH_PE_ISOLATED, includePassed);
   return 0;
-}
-
-function isInSubtree(core: EehCore, ref: EehPeRef, root: EehPeRef): boolean {
-  if (ref.phbId !== root.phbId) return false;
-  for (let r: EehPeRef["pe"] | null = ref.pe; r !== null; r = core.pe({ phbId: ref.phbId, pe: r }).parent) if (r === root.pe) return true;
-  return false;
 }
 
 /**
