@@ -6,7 +6,7 @@ import type { DumpFormat } from "../log/dmesg/dump-format.js";
 import { PHB_DIAG_MODEL_OF } from "../log/opal/constants.js";
 import { formatEehNotification } from "../log/rtas/eeh-notification.js";
 import { rtasEventTypeName } from "../log/rtas/names.js";
-import { jsonLine } from "./json.js";
+import { jsonLine } from "../core/json.js";
 import { formatInterpretation } from "../log/interpret/format.js";
 import { interpretationToJson } from "../log/interpret/json.js";
 import { describeAerEvents, describeAerReport } from "../log/aer/describe.js";

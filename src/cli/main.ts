@@ -4,7 +4,7 @@
 import { EehError } from "../core/errors.js";
 import { demoText } from "./demo.js";
 import { DECODE_HELP, parseDecodeArgs, readInput, runDecode } from "./decode.js";
-import { jsonLine } from "./json.js";
+import { jsonLine } from "../core/json.js";
 import { createAerHost } from "../aer/aer-host.js";
 import { COMPARE_HELP, compareInputFromJson, parseCompareArgs } from "../hypervisor/compare-input.js";
 import { compareModels } from "../hypervisor/compare.js";

@@ -10,7 +10,7 @@ import { injectBadDma, injectFence, injectLinkDown, injectMmioError, injectPcieU
 import { OpalFirmware } from "../../../src/platform/powernv/opal.js";
 import { decodePhbDiag } from "../../../src/log/opal/decode.js";
 import { printPhbDiag } from "../../../src/log/dmesg/print-diag.js";
-import { jsonLine } from "../../../src/cli/json.js";
+import { jsonLine } from "../../../src/core/json.js";
 import { interpretPhbDiag } from "../../../src/log/interpret/interpret.js";
 import { interpretationToJson } from "../../../src/log/interpret/json.js";
 import type { FindingType } from "../../../src/log/interpret/catalogue.js";

@@ -1,4 +1,4 @@
-// JSON for CLI output: bigints as "0x…" strings, byte arrays as hex strings.
+// Plain JSON for output (CLI --json, timeline.json): bigints as "0x…" strings, byte arrays as hex.
 export function toJsonValue(v: unknown): unknown {
   if (typeof v === "bigint") return `0x${v.toString(16)}`;
   if (v instanceof Uint8Array) return Buffer.from(v).toString("hex");
