@@ -158,6 +158,6 @@ function before(a: Timer, b: Timer): boolean {
 }
 
 /** Let already-queued promise continuations run (a macrotask turn; reads no clock). */
-function drainMicrotasks(): Promise<void> {
+export function drainMicrotasks(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }

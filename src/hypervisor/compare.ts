@@ -21,12 +21,12 @@
 
 import { VirtualClock } from "../core/clock.js";
 import { allOnes } from "../core/bits.js";
-import { ArgumentError, EehError } from "../core/errors.js";
+import { EehError } from "../core/errors.js";
 import { EehCore } from "../eeh/eeh-core.js";
 import { HostLog } from "../eeh/host-log.js";
 import { CHANNEL_NAMES, resultName, scriptedDriver, type PciDriver, type PciErsResult, type ScriptedAnswers } from "../eeh/driver.js";
 import { Machine } from "../ioda/machine.js";
-import { injectLinkDown, injectPcieUe } from "../ioda/faults.js";
+import { injectLinkDown, injectPcieUe, portAbove, setUeSeverity } from "../ioda/faults.js";
 import { OpalFirmware } from "../platform/powernv/opal.js";
 import { PnvEehOps } from "../platform/powernv/pnv-eeh-ops.js";
 import { decodePhbDiag } from "../log/opal/decode.js";
@@ -34,8 +34,8 @@ import type { AerLogFormat } from "../log/aer/names.js";
 import { resolveAerError, type AerErrorKind } from "../log/aer/error-names.js";
 import { MachineBuilder } from "../pci/builder.js";
 import { formatPciAddress, parsePciAddress } from "../pci/address.js";
-import { aerCapOffset, aerRecordCorrectable } from "../pci/aer-capability.js";
-import { PCI_ERR_UNCOR_SEVER, PCI_VENDOR_ID } from "../pci/regs.js";
+import { aerRecordCorrectable } from "../pci/aer-capability.js";
+import { PCI_VENDOR_ID } from "../pci/regs.js";
 import type { MachineSpec } from "../pci/topology.js";
 import type { NativeAerCore, NativeAerFactory } from "./host-kernel.js";
 import { XenHost } from "./xen/xen-host.js";
@@ -202,21 +202,7 @@ function guestDriver(ctx: Ctx, clock: VirtualClock, sink: GuestObservation[]): G
 /** Program the UE severity bit of the fault, when the input asks for a severity. */
 function setSeverity(m: Machine, ctx: Ctx): void {
   const sev = ctx.input.fault.severity;
-  if (!sev || ctx.kind.kind !== "uncorrectable") return;
-  const { phbId, rid } = m.locate(ctx.device);
-  const aer = aerCapOffset(m.phbState(phbId).functions[rid]!.config);
-  if (!aer) return;
-  const at = aer + PCI_ERR_UNCOR_SEVER;
-  const v = m.configRead(ctx.device, at, 4);
-  m.configWrite(ctx.device, at, 4, (sev === "fatal" ? v | ctx.kind.bit : v & ~ctx.kind.bit) >>> 0);
-}
-
-function portAbove(m: Machine, device: string): string {
-  const { phbId, rid } = m.locate(device);
-  const pl = m.phbLayout(phbId);
-  const up = pl.bridgeForBus.get(rid >> 8);
-  if (up === undefined) throw new ArgumentError(`${device} has no port above it to lose a link`, { device });
-  return formatPciAddress(pl.fnByRid.get(up)!.address);
+  if (sev && ctx.kind.kind === "uncorrectable") setUeSeverity(m, ctx.device, ctx.kind.bit, sev);
 }
 
 /** Reachable and decoding: vendor id readable and BAR 0 not all ones. */

@@ -10,7 +10,7 @@ import type { Draft } from "../core/state.js";
 import { formatPciAddress, ridOf } from "../pci/address.js";
 import { aerCapOffset, aerRecordUncorrectable, aerRootRecord } from "../pci/aer-capability.js";
 import { PCI_EXP_CAP_BASE, configRead, configWrite, resetConfigSpace, setBarAddress, withHardwareWrites } from "../pci/config-space.js";
-import { PCI_COMMAND, PCI_COMMAND_IO, PCI_COMMAND_MASTER, PCI_COMMAND_MEMORY, PCI_ERR_UNC_MALF_TLP, PCI_ERR_UNC_SURPDN, PCI_EXP_LNKSTA, PCI_EXP_LNKSTA_DLLLA } from "../pci/regs.js";
+import { PCI_ERR_UNCOR_SEVER, PCI_COMMAND, PCI_COMMAND_IO, PCI_COMMAND_MASTER, PCI_COMMAND_MEMORY, PCI_ERR_UNC_MALF_TLP, PCI_ERR_UNC_SURPDN, PCI_EXP_LNKSTA, PCI_EXP_LNKSTA_DLLLA } from "../pci/regs.js";
 import { isBridgeKind } from "../pci/topology.js";
 import { m32CpuBase } from "./address-map.js";
 import { disarmInjection } from "./err-inject.js";
@@ -309,4 +309,23 @@ export function functionLevelReset(m: Machine, ref: FunctionRef): void {
     fn.config = resetConfigSpace(pl.fnByRid.get(rid)!, fn.config);
     fn.mmio = {};
   });
+}
+
+/** The bridge port whose link feeds `device`'s bus (the port a link-down fault takes down). */
+export function portAbove(m: Machine, device: FunctionRef): string {
+  const { phbId, rid } = m.locate(device);
+  const pl = m.phbLayout(phbId);
+  const up = pl.bridgeForBus.get(rid >> 8);
+  if (up === undefined) throw new ArgumentError(`${typeof device === "string" ? device : formatPciAddress(device)} has no port above it to lose a link`, { device });
+  return formatPciAddress(pl.fnByRid.get(up)!.address);
+}
+
+/** Program one bit of the device's AER UE severity register (fatal = 1), as a driver or aer-inject would. No AER capability: nothing to program. */
+export function setUeSeverity(m: Machine, device: FunctionRef, bit: number, severity: "fatal" | "nonfatal"): void {
+  const { phbId, rid } = m.locate(device);
+  const aer = aerCapOffset(m.phbState(phbId).functions[rid]!.config);
+  if (!aer) return;
+  const at = aer + PCI_ERR_UNCOR_SEVER;
+  const v = m.configRead(device, at, 4);
+  m.configWrite(device, at, 4, (severity === "fatal" ? v | bit : v & ~bit) >>> 0);
 }
