@@ -9,6 +9,7 @@ import { createAerHost } from "../aer/aer-host.js";
 import { COMPARE_HELP, compareInputFromJson, parseCompareArgs } from "../hypervisor/compare-input.js";
 import { compareModels } from "../hypervisor/compare.js";
 import { formatComparison } from "../hypervisor/compare-format.js";
+import { RUN_HELP, parseRunArgs, runCommand } from "./run.js";
 
 const USAGE = `eeh-emu — an emulator of PowerPC EEH (IODA1/IODA2 PHBs, OPAL/RTAS, EEH recovery)
 
@@ -16,7 +17,7 @@ Usage:
   eeh-emu demo            run the built-in showcase and print what happened
   eeh-emu decode <file|-> decode an OPAL PHB diag blob, an RTAS error log or Linux EEH/AER log text
   eeh-emu compare         one PCIe error under EEH (PowerNV), Xen pciback and QEMU vfio-pci
-  eeh-emu run --compare <file.json>   the same, from a comparison file
+  eeh-emu run <scenario>  run a scenario file on the virtual clock and print its timeline
   eeh-emu --help          this text
   eeh-emu <command> --help
 
@@ -84,18 +85,18 @@ what the PEST words record.`,
     },
   },
   run: {
-    help: `Usage: eeh-emu run --compare <file.json|-> [--json] [--no-logs]
-
-Runs the fault described in a comparison file under each hypervisor model it names
-(eeh-vfio, xen-pciback, qemu-vfio-aer) and prints them side by side. The file format is
-described by \`eeh-emu compare --help\` (--input); fixtures/aer/compare-*.json are examples.`,
+    help: RUN_HELP,
     run: (args) => {
       const i = args.indexOf("--compare");
-      if (i < 0) return usage("run needs --compare <file.json|-> (scenario files without --compare are not supported yet)");
-      const file = args[i + 1];
-      if (file === undefined || file.startsWith("--")) return usage("--compare needs a file (or - for standard input)");
-      const rest = args.filter((_, j) => j !== i && j !== i + 1);
-      return COMMANDS.compare!.run(["--input", file, ...rest]);
+      if (i >= 0) {
+        const file = args[i + 1];
+        if (file === undefined || (file.startsWith("--") && file !== "-")) return usage("--compare needs a file (or - for standard input)");
+        const rest = args.filter((_, j) => j !== i && j !== i + 1);
+        return COMMANDS.compare!.run(["--input", file, ...rest]);
+      }
+      const parsed = parseRunArgs(args);
+      if (typeof parsed === "string") return usage(parsed);
+      return runCommand(parsed, (s) => process.stdout.write(s), (s) => process.stderr.write(s));
     },
   },
 };
@@ -124,6 +125,19 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`eeh-emu ${cmd}: ${e.message}\n`);
       return 1;
     }
+    const io = fileProblem(e);
+    if (io) {
+      process.stderr.write(`eeh-emu ${cmd}: ${io}\n`);
+      return 1;
+    }
     throw e;
   }
+}
+
+/** A file that cannot be read or written, in one line; undefined for anything else. */
+function fileProblem(e: unknown): string | undefined {
+  const err = e as NodeJS.ErrnoException;
+  const what: Record<string, string> = { ENOENT: "no such file or directory", EISDIR: "is a directory", ENOTDIR: "not a directory", EACCES: "permission denied", EEXIST: "already exists" };
+  if (!err || typeof err.code !== "string" || !(err.code in what)) return undefined;
+  return `${err.path ?? "(file)"}: ${what[err.code]}`;
 }

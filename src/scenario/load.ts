@@ -71,6 +71,33 @@ function lineColOfOffset(text: string, offset: number): { line: number; column: 
   return { line, column: offset - start + 1 };
 }
 
+/**
+ * Where JSON.parse gave up, when its message has no position (V8 says only "Unexpected
+ * token"): the longest prefix that is still the start of some JSON text ends there. Being
+ * a valid prefix is monotone in the length, so a binary search finds it.
+ */
+function syntaxErrorOffset(text: string): number {
+  const validPrefix = (n: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, n));
+      return true;
+    } catch (e) {
+      // It failed at its very end (or said so): more text could still make it JSON.
+      const msg = (e as Error).message;
+      const at = /position (\d+)/.exec(msg);
+      return /Unexpected end of JSON input/.test(msg) || (at !== null && Number(at[1]) >= n && !/non-whitespace/.test(msg));
+    }
+  };
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (validPrefix(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** Parse the text (JSON unless the file name ends in .yaml/.yml or the text is not JSON-shaped). */
 export function parseScenarioText(text: string, file: string): { doc: unknown; map: SourceMap } {
   const yamlFile = /\.ya?ml$/i.test(file);
@@ -79,9 +106,9 @@ export function parseScenarioText(text: string, file: string): { doc: unknown; m
       return { doc: JSON.parse(text) as unknown, map: sourceMapOf(text) };
     } catch (e) {
       const m = /position (\d+)/.exec((e as Error).message);
-      const where = m ? lineColOfOffset(text, Number(m[1])) : undefined;
+      const where = lineColOfOffset(text, m ? Number(m[1]) : syntaxErrorOffset(text));
       const reason = (e as Error).message.replace(/ in JSON at position \d+.*$/, "").replace(/\s*\(line \d+ column \d+\)$/, "");
-      throw new ScenarioError(`not valid JSON: ${reason}`, file, "$", where?.line, where?.column);
+      throw new ScenarioError(`not valid JSON: ${reason}`, file, "$", where.line, where.column);
     }
   }
   const lines = new LineCounter();
