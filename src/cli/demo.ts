@@ -19,6 +19,7 @@ import { HostLog } from "../eeh/host-log.js";
 import { scriptedDriver } from "../eeh/driver.js";
 import { decodePhbDiag } from "../log/opal/decode.js";
 import { interpretPhbDiag } from "../log/interpret/interpret.js";
+import { scenarioStories } from "./demo-scenarios.js";
 
 export function demoMachine(): Machine {
   const spec = new MachineBuilder()
@@ -106,7 +107,7 @@ async function recoveryLines(): Promise<string[]> {
 export async function demoText(): Promise<string[]> {
   const lines = demoLines();
   const tail = lines.splice(lines.length - 2, 2);
-  return [...lines, "", ...(await recoveryLines()), ...tail];
+  return [...lines, "", ...(await recoveryLines()), ...tail, "", ...(await scenarioStories(5))];
 }
 
 export function demoLines(): string[] {
