@@ -175,7 +175,16 @@ export class Recorder {
       this.segments.push({ pe: lane.pe.id, from: lane.since, to: Math.max(end, lane.since), state: lane.state });
       lane.since = end;
     }
-    return [...this.segments].sort((a, b) => (a.pe === b.pe ? a.from - b.from : this.laneIndex(a.pe) - this.laneIndex(b.pe)));
+    const sorted = [...this.segments].sort((a, b) => (a.pe === b.pe ? a.from - b.from : this.laneIndex(a.pe) - this.laneIndex(b.pe)));
+    // A state that lasted no virtual time is not drawn, so its neighbours may now meet:
+    // one segment per stretch of one state.
+    const merged: StateSegment[] = [];
+    for (const seg of sorted) {
+      const prev = merged.at(-1);
+      if (prev && prev.pe === seg.pe && prev.state === seg.state && prev.to === seg.from) merged[merged.length - 1] = { ...prev, to: seg.to };
+      else merged.push(seg);
+    }
+    return merged;
   }
 
   private laneIndex(id: string): number {

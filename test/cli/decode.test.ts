@@ -83,6 +83,6 @@ describe("eeh-emu run --compare", () => {
     const bad = await runCli(["run", "--compare", join(FIX, "aer/compare-bad.json")]);
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/driver\.slot_reset/);
-    expect((await runCli(["run", "x.json"])).code).toBe(2);
+    expect((await runCli(["run", "--compare"])).code).toBe(2);
   });
 });
