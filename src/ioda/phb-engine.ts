@@ -42,14 +42,21 @@ export function peFreezeState(s: PhbState, pe: number): FreezeState {
 }
 
 /** PEEV words, derived (emulator assumption of §1.3: PEEV[n] = PESTA[n].bit0 | PESTB[n].bit0). */
-export function peev(s: PhbState): bigint[] {
+export function peev(s: PhbState): readonly bigint[] {
+  // PHB state is immutable (a changed PHB is a new object), so the vector of a state can be
+  // kept: next_error asks every PHB on every scan, and most PHBs have not changed since.
+  const known = peevCache.get(s);
+  if (known) return known;
   const words = modelOf(s).peevWords;
   const out = new Array<bigint>(words).fill(0n);
   for (let pe = 0; pe < s.pestA.length; pe++) {
     if ((s.pestA[pe]! | s.pestB[pe]!) & PEST_FROZEN) out[pe >> 6]! |= 1n << BigInt(63 - (pe & 63));
   }
+  peevCache.set(s, out);
   return out;
 }
+
+const peevCache = new WeakMap<PhbState, readonly bigint[]>();
 
 /** PEs with either freeze bit set, ascending. */
 export function frozenPes(s: PhbState): number[] {
