@@ -1,6 +1,7 @@
 // Machines of a given size for the benchmarks: `phbs` IODA2 PHBs, each a root port with
 // `perPhb` functions on bus 1 that get one PE each (root port marked pePerDevice), so a
 // PHB carries up to 253 device PEs plus its root-bus PE.
+import type { Machine } from "../src/ioda/machine.js";
 import type { MachineSpec, PciFunctionSpec, PhbSpec } from "../src/pci/topology.js";
 
 export function benchSpec(phbs: number, perPhb: number): MachineSpec {
@@ -32,3 +33,25 @@ export const SIZES: ReadonlyArray<{ name: string; phbs: number; perPhb: number }
   { name: "4096 PEs", phbs: 16, perPhb: 253 },
   { name: "16384 PEs", phbs: 64, perPhb: 253 },
 ];
+
+export function size(name: string): { name: string; phbs: number; perPhb: number } {
+  const s = SIZES.find((x) => x.name === name);
+  if (!s) throw new Error(`no benchmark size ${name}`);
+  return s;
+}
+
+/**
+ * A machine of `large`'s size whose first PHB is `small`'s (narrow) PHB and whose other
+ * PHBs are as wide as `large` makes them. A hot reset resets every function on the PHB's
+ * root bus, so the cost of recovering a PE on the first PHB depends on that PHB's width
+ * (allowed: "may grow with the PEs of one PHB"); this machine keeps that width equal to
+ * the small machine's, so a ratio against `small` measures growth with the machine alone.
+ */
+export function narrowFirstPhb(small: { perPhb: number }, large: { phbs: number; perPhb: number }): MachineSpec {
+  return { phbs: [...benchSpec(1, small.perPhb).phbs, ...benchSpec(large.phbs, large.perPhb).phbs.slice(1)] };
+}
+
+/** The PEs a built machine assigns (device PEs plus each PHB's root-bus PE). */
+export function assignedPes(m: Machine): number {
+  return m.spec.phbs.reduce((a, p) => a + m.phbLayout(p.id).plan.pes.length, 0);
+}

@@ -37,8 +37,8 @@ import type { MachineSpec } from "../src/pci/topology.js";
 import { OpalFirmware } from "../src/platform/powernv/opal.js";
 import { PnvEehOps } from "../src/platform/powernv/pnv-eeh-ops.js";
 import { VFIO_EEH_PE_INJECT_ERR, VFIO_EEH_PE_UNFREEZE_DMA, VFIO_EEH_PE_UNFREEZE_IO, VfioHost, encodePeOp, guestRecover, type VfioContainer, type VfioDevice } from "../src/vfio/index.js";
-import { benchSpec, SIZES } from "./machines.js";
-import type { BenchResult } from "./report.js";
+import { assignedPes, benchSpec, narrowFirstPhb, size } from "./machines.js";
+import type { BenchGroup } from "./report.js";
 
 const FLOOD = 1_000_000;
 const FLOOD_THAW_EVERY = 1_000;
@@ -174,25 +174,19 @@ async function cycles(name: string, spec: MachineSpec): Promise<CycleResult> {
     if (i % 100 === 99) trim(env);
   }
   const usPerCycle = ((performance.now() - start) * 1000) / CYCLES;
-  const pes = env.m.spec.phbs.reduce((a, p) => a + env.m.phbLayout(p.id).plan.pes.length, 0);
-  return { name, pes, usPerCycle, buildMs };
+  return { name, pes: assignedPes(env.m), usPerCycle, buildMs };
 }
 
-async function measure(): Promise<BenchResult[]> {
+async function measure(): Promise<BenchGroup[]> {
   const f = await flood();
-  const size = (n: string) => SIZES.find((s) => s.name === n)!;
   const small = size("16 PEs");
   const mid = size("256 PEs");
   const large = size("16384 PEs");
-  // The 16-PE machine's PHB first, then large.phbs − 1 PHBs as wide as benchSpec makes them.
-  const sameGuestPhb: MachineSpec = {
-    phbs: [...benchSpec(1, small.perPhb).phbs, ...benchSpec(large.phbs, large.perPhb).phbs.slice(1)],
-  };
   const machines: Array<[string, MachineSpec]> = [
     [small.name, benchSpec(small.phbs, small.perPhb)],
     [mid.name, benchSpec(mid.phbs, mid.perPhb)],
     [large.name, benchSpec(large.phbs, large.perPhb)],
-    [`${large.name}, guest PHB as at ${small.name}`, sameGuestPhb],
+    [`${large.name}, guest's PHB as at ${small.name}`, narrowFirstPhb(small, large)],
   ];
   const best: CycleResult[] = [];
   for (let round = 0; round < ROUNDS; round++) {
@@ -202,33 +196,64 @@ async function measure(): Promise<BenchResult[]> {
     }
   }
   const cs = best;
-  const base = cs[0]!.usPerCycle;
-  const atMid = cs[1]!.usPerCycle;
+  const base = cs[0]!;
+  const atMid = cs[1]!;
+  const limits = DEFAULT_GUEST_LOG_LIMITS.global;
   return [
     {
-      figure: `guest flood of ${FLOOD.toLocaleString("en-US")} injections (P7IOC, ${f.freezes} freezes, ${(f.elapsedMs / 1000).toFixed(0)} s virtual): host log lines written (${f.summaries} of them summaries; ${f.counted.toLocaleString("en-US")} counted for the guest)`,
-      value: f.lines + f.summaries,
-      unit: "lines",
-      baseline: `bound ${f.bound} (2 × maxAdmitted(global ${DEFAULT_GUEST_LOG_LIMITS.global.burst}/${DEFAULT_GUEST_LOG_LIMITS.global.intervalMs} ms) + 3)`,
-      ratio: (f.lines + f.summaries) / f.bound,
-      target: { max: 1 },
+      title: "VFIO: a guest's injection flood and VFIO op throughput",
+      note:
+        `A guest that owns one P7IOC PE issues ${FLOOD.toLocaleString("en-US")} VFIO_EEH_PE_INJECT_ERR ioctls (config-address load errors on its own PE), ` +
+        `one per ${FLOOD_STEP_MS * 1000} µs of virtual time; after every ${FLOOD_THAW_EVERY.toLocaleString("en-US")}th it does the config read that trips the armed injection ` +
+        `(the PE freezes) and thaws its PE (UNFREEZE_IO + UNFREEZE_DMA). ` +
+        `Host log lines: every line the guest caused (injection notices, freeze notices, "N messages suppressed" summaries). ` +
+        `Baseline: the limiter's bound — at most maxAdmitted(global bucket ${limits.burst} lines / ${limits.intervalMs} ms, elapsed virtual time) admitted lines, ` +
+        `each preceded by at most one summary, plus the summaries flushed at the end (2 × admitted + 3); target ratio ≤ 1 (the bound holds). ` +
+        `VFIO ops/s: wall-clock throughput of the same run's ioctls (INJECT_ERR, the tripping config read, the thaws); no baseline or target.`,
+      rows: [
+        {
+          figure: `host log lines, ${FLOOD.toLocaleString("en-US")}-injection guest flood`,
+          value: f.lines + f.summaries,
+          unit: "lines",
+          baseline: `limiter bound ${f.bound.toLocaleString("en-US")} lines`,
+          ratio: (f.lines + f.summaries) / f.bound,
+          target: { max: 1 },
+          detail: `${f.freezes} freezes over ${(f.elapsedMs / 1000).toFixed(0)} s of virtual time; ${f.summaries} of the lines are "messages suppressed" summaries; ${f.counted.toLocaleString("en-US")} guest-caused lines counted (logged + suppressed).`,
+        },
+        {
+          figure: "VFIO op throughput (guest flood)",
+          value: (f.ops * 1000) / f.ms,
+          unit: "ops/s",
+          detail: `${f.ops.toLocaleString("en-US")} ops in ${(f.ms / 1000).toFixed(1)} s of wall time.`,
+        },
+      ],
     },
-    { figure: "guest flood: VFIO ops (INJECT_ERR, tripping config read, thaws)", value: (f.ops * 1000) / f.ms, unit: "ops/s" },
-    ...cs.map((r, i) => ({
-      figure: `guest recovery cycles, ${r.name} (${r.pes} assigned, built in ${r.buildMs.toFixed(0)} ms)`,
-      value: 1e6 / r.usPerCycle,
-      unit: "cycles/s",
-      ...(i === 0 ? {} : { baseline: `${base.toFixed(0)} µs/cycle at ${small.name}${i === 2 ? `; ${(r.usPerCycle / atMid).toFixed(2)} × ${mid.name} (same PHB width)` : ""}` }),
-      ratio: r.usPerCycle / base,
-      ...(i === cs.length - 1 ? { target: { max: 1.5 } } : {}),
-    })),
+    {
+      title: "VFIO: guest recovery cost against machine size",
+      note:
+        `One cycle: a DMA outside the guest device's IOMMU mappings freezes its PE, the guest sees all ones on an MMIO read, then guestRecover — ` +
+        `GET_STATE, UNFREEZE_IO, log fetch with interpretation, RESET_HOT, RESET_DEACTIVATE, CONFIGURE, GET_STATE — all on the virtual clock ` +
+        `(${CYCLES} timed cycles after ${CYCLES_WARMUP} warm-up, best of ${ROUNDS} interleaved rounds; the host's eehd is not run: the PE is passed through). ` +
+        `Baseline: the cycle on the 16-PE machine; ratio = cost ÷ baseline cost. ` +
+        `In these machines every endpoint of a PHB sits on the root port's bus, so the hot reset (a secondary bus reset) resets all of the PHB's functions: ` +
+        `the cost grows with the width of the guest's PHB (15 vs 253 functions), which DESIGN.md allows ("may grow with the PEs of one PHB, never with the machine"). ` +
+        `So the row that carries the ≤ 1.5 target is the 16 384-PE machine whose first PHB (the guest's) is the 16-PE machine's PHB: its ratio measures growth with the machine alone. ` +
+        `The plain 16 384-PE row is informational; its growth over the 256-PE machine (same PHB width) is given in its detail.`,
+      rows: cs.map((r, i) => ({
+        figure: `guest recovery, ${r.name}`,
+        value: r.usPerCycle,
+        unit: "µs/recovery",
+        ...(i === 0 ? {} : { baseline: `${base.usPerCycle.toFixed(0)} µs at ${base.name}`, ratio: r.usPerCycle / base.usPerCycle }),
+        ...(i === cs.length - 1 ? { target: { max: 1.5 } } : {}),
+        detail:
+          `${r.pes.toLocaleString("en-US")} PEs assigned; built in ${r.buildMs.toFixed(0)} ms` +
+          (i === 2 ? `; ${(r.usPerCycle / atMid.usPerCycle).toFixed(2)} × the ${atMid.name} machine (same PHB width).` : "."),
+      })),
+    },
   ];
 }
 
-// ------------------------------------------------------------------ the synchronous entry point
-
-/** Run the VFIO benchmarks (in a worker thread, waited for synchronously) and return their rows. */
 /** Run the VFIO benchmarks (async: the VFIO ops await the virtual clock). */
-export function benchVfio(): Promise<BenchResult[]> {
+export function benchVfio(): Promise<BenchGroup[]> {
   return measure();
 }

@@ -9,7 +9,10 @@ import { createAerHost } from "../aer/aer-host.js";
 import { COMPARE_HELP, compareInputFromJson, parseCompareArgs } from "../hypervisor/compare-input.js";
 import { compareModels } from "../hypervisor/compare.js";
 import { formatComparison } from "../hypervisor/compare-format.js";
-import { RUN_HELP, parseRunArgs, runCommand } from "./run.js";
+import { RUN_HELP, parseRunArgs, runCommand, runScenarioFile } from "./run.js";
+import { REPORT_HELP, loadTimelineFromRunDir, parseReportArgs } from "./report.js";
+import { renderReport } from "../report/render.js";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 
 const USAGE = `eeh-emu — an emulator of PowerPC EEH (IODA1/IODA2 PHBs, OPAL/RTAS, EEH recovery)
 
@@ -18,6 +21,8 @@ Usage:
   eeh-emu decode <file|-> decode an OPAL PHB diag blob, an RTAS error log or Linux EEH/AER log text
   eeh-emu compare         one PCIe error under EEH (PowerNV), Xen pciback and QEMU vfio-pci
   eeh-emu run <scenario>  run a scenario file on the virtual clock and print its timeline
+  eeh-emu report <run-dir|scenario> -o report.html
+                          draw a run as one self-contained HTML page
   eeh-emu --help          this text
   eeh-emu <command> --help
 
@@ -97,6 +102,23 @@ what the PEST words record.`,
       const parsed = parseRunArgs(args);
       if (typeof parsed === "string") return usage(parsed);
       return runCommand(parsed, (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+    },
+  },
+  report: {
+    help: REPORT_HELP,
+    run: async (args) => {
+      const parsed = parseReportArgs(args);
+      if (typeof parsed === "string") return usage(parsed);
+      // A run directory (eeh-emu run --out DIR) is drawn as it is; a scenario file is run first.
+      const isDir = parsed.input !== "-" && existsSync(parsed.input) && statSync(parsed.input).isDirectory();
+      const timeline = isDir ? loadTimelineFromRunDir(parsed.input) : (await runScenarioFile(parsed.input)).timeline;
+      const html = renderReport(timeline);
+      if (parsed.output === "-") process.stdout.write(html);
+      else {
+        writeFileSync(parsed.output, html);
+        process.stderr.write(`eeh-emu report: wrote ${parsed.output} (${timeline.pes.length} PE lanes, ${timeline.events.length} events, ${timeline.logs.length} platform logs)\n`);
+      }
+      return 0;
     },
   },
 };
