@@ -12,8 +12,10 @@ if (!file || !existsSync(file)) {
 }
 const r = JSON.parse(readFileSync(file, "utf8"));
 const passed = r.numPassedTests ?? 0;
-// Count suites that failed to load (a syntax error in a test file) as failures too.
-const failed = (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0) - (r.testResults ?? []).filter((t) => t.status === "failed" && (t.assertionResults ?? []).some((a) => a.status === "failed")).length;
+// Count test files that failed without a failing test (a syntax error, a failing hook) as
+// one failure each; numFailedTestSuites would also count every describe block of a file.
+const brokenFiles = (r.testResults ?? []).filter((t) => t.status === "failed" && !(t.assertionResults ?? []).some((a) => a.status === "failed")).length;
+const failed = (r.numFailedTests ?? 0) + brokenFiles;
 const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
 const total = passed + Math.max(failed, 0);
 if (total === 0) {
