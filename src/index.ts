@@ -69,3 +69,8 @@ export * as vfio from "./vfio/index.js";
 export * as aer from "./aer/index.js";
 export * as aerLog from "./log/aer/index.js";
 export * as hypervisor from "./hypervisor/index.js";
+
+// Scenarios and the HTML report (docs/scenarios.md, docs/report.md).
+export { loadScenario, validateScenario, runScenario, formatTimeline, runArtifacts, ScenarioError, scenarioSchema, TIMELINE_VERSION, PE_LANE_STATES } from "./scenario/index.js";
+export type { Scenario, ScenarioAction, ScenarioExpectation, RunOptions, RunResult, Artifact, Timeline, TimelinePe, TimelineEvent, TimelineLine, TimelineLog, StateSegment, PeLaneState, ExpectationResult } from "./scenario/index.js";
+export { renderReport, timelineFromJson, parseTimelineText, TimelineError } from "./report/index.js";
