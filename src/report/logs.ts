@@ -90,8 +90,8 @@ function domainOf(pe: string | undefined): number | undefined {
 
 /**
  * What Linux (PHB diag) or ppc64-diag (RTAS EEH notification) prints for the blob. The diag
- * blob does not hold its PHB number: it comes from the log's PE, or a PE of the events that
- * produced it; a PHB-wide log with neither prints `PHB#?` rather than a guess.
+ * blob does not hold its PHB number: it comes from the log's `domain`, else its PE or a PE
+ * of the events that produced it; a log with none of these prints `PHB#?` rather than a guess.
  */
 function printedView(log: TimelineLog, peHints: readonly string[]): string {
   const clean = log.hex.replace(/\s+/g, "");
@@ -101,7 +101,7 @@ function printedView(log: TimelineLog, peHints: readonly string[]): string {
   let what = "";
   try {
     if (log.kind === "opal-diag") {
-      const domain = [log.pe, ...peHints].map(domainOf).find((d) => d !== undefined);
+      const domain = log.domain ?? [log.pe, ...peHints].map(domainOf).find((d) => d !== undefined);
       lines = printPhbDiag(decodePhbDiag(bytes), { domain: domain ?? 0 });
       if (domain === undefined && lines[0]) lines[0] = lines[0].replace(/ PHB#0 /, " PHB#? ");
       what = "As Linux prints it (pnv_pci_dump_phb_diag_data)";

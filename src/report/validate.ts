@@ -59,6 +59,7 @@ const timelineSchema = z.object({
       kind: z.enum(PLATFORM_LOG_KINDS as [string, ...string[]]),
       source: text,
       pe: text.optional(),
+      domain: count.optional(),
       file: text,
       size: count,
       hex: text,

@@ -12,7 +12,7 @@ import { RTAS_CALLS } from "../platform/pseries/rtas-constants.js";
 import { encodePeOp } from "../vfio/pe-op-struct.js";
 import { guestRecover } from "../vfio/guest-recover.js";
 import type { VfioContainer } from "../vfio/container.js";
-import { VFIO_EEH_PE_INJECT_ERR, VFIO_EEH_PE_OP_NAMES, VFIO_EEH_PE_UNFREEZE_DMA, VFIO_EEH_PE_UNFREEZE_IO } from "../vfio/vfio-uapi.js";
+import { VFIO_EEH_PE_INJECT_ERR, VFIO_EEH_PE_OP_NAMES, VFIO_EEH_PE_RESET_DEACTIVATE, VFIO_EEH_PE_RESET_FUNDAMENTAL, VFIO_EEH_PE_RESET_HOT, VFIO_EEH_PE_UNFREEZE_DMA, VFIO_EEH_PE_UNFREEZE_IO } from "../vfio/vfio-uapi.js";
 import { peName } from "./machine.js";
 import type { Recorder } from "./recorder.js";
 import type { ScenarioAction, VfioOpName } from "./schema.js";
@@ -52,8 +52,11 @@ function instrumented(ctx: ActionContext, g: GuestRuntime): VfioContainer {
     get(target, prop) {
       if (prop === "eehPeOp") {
         return async (arg: Parameters<VfioContainer["eehPeOp"]>[0]) => {
-          const r = await target.eehPeOp(arg);
           const op = arg instanceof Uint8Array ? undefined : arg.op;
+          const held = [...g.devices.keys()].map((a) => peName(ctx.w.machine.peOf(a)));
+          if (op === VFIO_EEH_PE_RESET_HOT || op === VFIO_EEH_PE_RESET_FUNDAMENTAL) for (const pe of held) ctx.rec.heldInReset.add(pe);
+          const r = await target.eehPeOp(arg);
+          if (op === VFIO_EEH_PE_RESET_DEACTIVATE || ((op === VFIO_EEH_PE_RESET_HOT || op === VFIO_EEH_PE_RESET_FUNDAMENTAL) && r < 0)) for (const pe of held) ctx.rec.heldInReset.delete(pe);
           guestLine(ctx, g, `VFIO_EEH_PE_OP ${op !== undefined ? (VFIO_EEH_PE_OP_NAMES[op] ?? op) : "(raw)"} → ${r}`);
           return r;
         };
@@ -67,8 +70,9 @@ function instrumented(ctx: ActionContext, g: GuestRuntime): VfioContainer {
           }
           const pe = peName({ phb: l.pe.phbId, pe: l.pe.pe as number });
           const t = ctx.w.clock.now();
-          ctx.rec.addLog({ t, kind: l.kind, source: `guest-${g.spec.name}`, pe, bytes: l.bytes });
-          if (l.kind === "opal-diag" && l.interpretation) ctx.rec.addLog({ t, kind: "eehi", source: `guest-${g.spec.name}`, pe, bytes: l.interpretation });
+          const domain = ctx.rec.domainOf(l.pe.phbId);
+          ctx.rec.addLog({ t, kind: l.kind, source: `guest-${g.spec.name}`, pe, domain, bytes: l.bytes });
+          if (l.kind === "opal-diag" && l.interpretation) ctx.rec.addLog({ t, kind: "eehi", source: `guest-${g.spec.name}`, pe, domain, bytes: l.interpretation });
           guestLine(ctx, g, `fetched the ${l.kind === "rtas" ? "RTAS error log" : "PHB diag data and its interpretation"} of ${pe} (${l.bytes.length} bytes)`);
           return l;
         };

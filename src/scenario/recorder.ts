@@ -21,6 +21,7 @@ export interface RawLog {
   readonly kind: PlatformLogKind;
   readonly source: string;
   readonly pe?: string;
+  readonly domain?: number;
   readonly bytes: Uint8Array;
 }
 
@@ -40,6 +41,12 @@ export class Recorder {
   private coreSeen = 0;
   private coreLogsSeen = 0;
   private readonly unlisten: () => void;
+  /**
+   * PEs a guest holds in reset: from its RESET_HOT/RESET_FUNDAMENTAL until its
+   * RESET_DEACTIVATE returns. Linux's eeh_pe_reset marks no PE flag for this (the PE just
+   * stays isolated), so the guest's own calls are what says the PE is resetting.
+   */
+  readonly heldInReset = new Set<string>();
 
   constructor(private readonly w: World) {
     const m = w.machine;
@@ -67,7 +74,7 @@ export class Recorder {
     if (isFenced(hw)) return "fenced";
     const devs = core.devicesOf({ phbId: p.phb, pe: p.pe }).filter((d) => d.pe === p.pe);
     if (devs.length > 0 && devs.every((d) => !d.present)) return "removed";
-    if (core.pe({ phbId: p.phb, pe: p.pe }).state & EEH_PE_RESET) return "resetting";
+    if (this.heldInReset.has(p.id) || core.pe({ phbId: p.phb, pe: p.pe }).state & EEH_PE_RESET) return "resetting";
     const f = m.peFreezeState(p.phb, p.pe);
     return f.mmio && f.dma ? "frozen" : f.mmio ? "frozen-mmio" : f.dma ? "frozen-dma" : "normal";
   }
@@ -133,6 +140,7 @@ export class Recorder {
       kind: raw.kind,
       source: raw.source,
       ...(raw.pe ? { pe: raw.pe } : {}),
+      ...(raw.domain !== undefined ? { domain: raw.domain } : {}),
       file,
       size: raw.bytes.length,
       hex: Buffer.from(raw.bytes).toString("hex"),
@@ -143,13 +151,18 @@ export class Recorder {
     this.event(raw.t, "log", `${raw.kind} log from ${raw.source}${raw.pe ? ` for ${raw.pe}` : ""}: ${d.headline}`, { log: index, ...(raw.pe ? { pe: raw.pe } : {}) });
   }
 
+  /** The PCI domain of a PHB (what Linux prints after PHB#). */
+  domainOf(phbId: number): number | undefined {
+    return this.w.machine.layout.phbs.get(phbId)?.spec.domain;
+  }
+
   /** Pull what the core and the host log wrote since last time, and record state changes. */
   sample(): void {
     const { core, clock } = this.w;
     for (; this.coreSeen < core.events.length; this.coreSeen++) this.eeh(core.events[this.coreSeen]!);
     for (; this.coreLogsSeen < core.logs.length; this.coreLogsSeen++) {
       const l = core.logs[this.coreLogsSeen]!;
-      this.addLog({ t: l.time, kind: l.log.kind, source: l.log.kind === "rtas" ? "rtas" : "opal", pe: refName(l.pe), bytes: l.log.bytes });
+      this.addLog({ t: l.time, kind: l.log.kind, source: l.log.kind === "rtas" ? "rtas" : "opal", pe: refName(l.pe), domain: this.domainOf(l.pe.phbId), bytes: l.log.bytes });
     }
     const now = clock.now();
     for (const lane of this.lanes) {

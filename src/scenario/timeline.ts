@@ -81,6 +81,8 @@ export interface TimelineLog {
   /** Where it came from: "opal", "rtas", or "guest-<name>" for a log a guest fetched. */
   readonly source: string;
   readonly pe?: string;
+  /** PCI domain of the PHB the log is about (Linux prints it as `PHB#<domain>`; the blob does not hold it). */
+  readonly domain?: number;
   /** File name under `--out DIR/logs/`: `NNNN-<kind>.bin`. */
   readonly file: string;
   readonly size: number;

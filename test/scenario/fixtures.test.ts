@@ -66,6 +66,9 @@ describe("fixtures/scenarios", () => {
     expect(ops).toEqual(["GET_STATE", "UNFREEZE_IO", "RESET_HOT", "RESET_DEACTIVATE", "CONFIGURE", "GET_STATE"]);
     expect(tl.pes.find((p) => p.owner === "vm1")?.devices.join()).toContain("nvme0");
     expect(tl.guests).toEqual([{ name: "vm1", hypervisor: "qemu-spapr", outcome: "recovered" }]);
+    // The lane: frozen by the fault, held in reset by the guest from RESET_HOT to RESET_DEACTIVATE.
+    expect(tl.states.filter((s) => s.pe === "PHB#0-PE#fa").map((s) => s.state)).toEqual(["normal", "frozen", "resetting", "normal"]);
+    expect(tl.logs.every((l) => l.domain === 0)).toBe(true);
   });
 
   it("guest flood: 20 000 injections leave a bounded host log", async () => {
