@@ -90,6 +90,8 @@ function describe(item: Decoded, print: DumpFormat): string[] {
       return [`== EEH log lines (${item.events.length}) ==`, ...item.events.map((e) => `  line ${e.line}: ${e.kind}  ${e.text}`)];
     case "aer-log":
       return [...item.reports.flatMap((r) => describeAerReport(r)), ...describeAerEvents(item.events)];
+    case "interpretation":
+      return [`== Interpretation (EEHI binary form) ==`, ...formatInterpretation(item.interpretation).map((l) => `  ${l}`)];
     case "rtas-log": {
       const h = item.log.header;
       const out = [`== RTAS error log: version ${h.version}, ${rtasEventTypeName(h.type)} (0x${h.type.toString(16)}), severity ${h.severity}, disposition ${h.disposition} ==`];

@@ -18,6 +18,9 @@ import { interpretPhbDiag } from "./interpret/interpret.js";
 import { interpretParsedDump } from "./interpret/parsed-dump.js";
 import type { Interpretation } from "./interpret/types.js";
 import { parseAerLog, type AerLogEvent, type AerReport } from "./aer/parse-log.js";
+import { decodeInterpretation } from "./interpret/binary-decode.js";
+import { INTERPRETATION_MAGIC } from "./interpret/binary-format.js";
+import { RTAS_LOG_VERSION_6 } from "./rtas/constants.js";
 
 export type InputFormat = "auto" | "opal" | "rtas" | "dmesg" | "aer" | "hex";
 export const INPUT_FORMATS: readonly InputFormat[] = ["auto", "opal", "rtas", "dmesg", "aer", "hex"];
@@ -27,7 +30,9 @@ export type Decoded =
   | { readonly kind: "dmesg-dump"; readonly dump: ParsedPhbDump; readonly data: PhbDiagData | undefined; readonly interpretation: Interpretation | undefined }
   | { readonly kind: "eeh-events"; readonly events: readonly EehLogEvent[] }
   | { readonly kind: "rtas-log"; readonly log: RtasErrorLog; readonly bytes: Uint8Array }
-  | { readonly kind: "aer-log"; readonly reports: readonly AerReport[]; readonly events: readonly AerLogEvent[] };
+  | { readonly kind: "aer-log"; readonly reports: readonly AerReport[]; readonly events: readonly AerLogEvent[] }
+  /** An interpretation in its binary form (EEHI), as forwarded to a guest beside a diag blob. */
+  | { readonly kind: "interpretation"; readonly interpretation: Interpretation };
 
 /** Text if it decodes as UTF-8 without NULs and is mostly printable. */
 export function asText(bytes: Uint8Array): string | undefined {
@@ -55,12 +60,22 @@ function decodeBinary(bytes: Uint8Array, format: InputFormat): Decoded[] {
     const { data, notes } = decodePhbDiagDetailed(bytes);
     return [{ kind: "opal-diag", data, notes, interpretation: interpretPhbDiag(data) }];
   }
+  if (format === "auto" && bytes.length >= 4 && new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0) === INTERPRETATION_MAGIC) {
+    return [{ kind: "interpretation", interpretation: decodeInterpretation(bytes) }];
+  }
+  let log: RtasErrorLog;
   try {
-    return [{ kind: "rtas-log", log: decodeRtasLog(bytes), bytes }];
+    log = decodeRtasLog(bytes);
   } catch (e) {
     if (format === "rtas") throw e;
-    throw new DecodeError("neither an OPAL PHB diag blob (bad common header) nor an RTAS error log", 0, { cause: e instanceof Error ? e.message : String(e) });
+    throw new DecodeError("neither an OPAL PHB diag blob (bad common header), an interpretation (EEHI) nor an RTAS error log", 0, { cause: e instanceof Error ? e.message : String(e) });
   }
+  // Any 8 bytes parse as an RTAS fixed header; guessing, take only the versions firmware
+  // writes (1–6). Asked for explicitly (--format rtas), decode whatever it says.
+  if (format === "auto" && !(log.header.version >= 1 && log.header.version <= RTAS_LOG_VERSION_6)) {
+    throw new DecodeError(`not a recognised blob: no OPAL diag or EEHI header, and as an RTAS error log its version would be ${log.header.version} (firmware writes 1 to 6; --format rtas decodes it anyway)`, 0, { version: log.header.version });
+  }
+  return [{ kind: "rtas-log", log, bytes }];
 }
 
 function decodeDmesg(text: string): Decoded[] {
@@ -114,7 +129,8 @@ export function decodeInput(input: Uint8Array, format: InputFormat = "auto"): De
       const out: Decoded[] = [];
       if (DIAG_OR_EEH.test(text)) out.push(...decodeDmesg(text));
       if (AER_TEXT.test(text)) out.push(...decodeAer(text));
-      if (out.length === 0 && RTAS_TEXT.test(text)) {
+      // RTAS logs printed among EEH lines (rtas_log_buf dumps in a kernel log) count too.
+      if (RTAS_TEXT.test(text)) {
         out.push(...readRtasTextEvents(text).map((e) => ({ kind: "rtas-log" as const, log: decodeRtasLog(e.bytes), bytes: e.bytes })));
       }
       if (out.length === 0) {
