@@ -26,7 +26,12 @@ Usage:
   eeh-emu --help          this text
   eeh-emu <command> --help
 
-Exit status: 0 ok, 1 bad input, 2 usage.`;
+Exit status: 0 ok, 1 bad input or a failed expectation, 2 usage.
+
+Examples:
+  eeh-emu run fixtures/scenarios/dma-iommu-fault-ioda2.json --out run1
+  eeh-emu report run1 -o run1.html
+  journalctl -k | eeh-emu decode -`;
 
 const COMMANDS: Record<string, { help: string; run: (args: string[]) => number | Promise<number> }> = {
   demo: {
@@ -35,7 +40,14 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => number |
 Builds a small machine (an IODA2 PHB with a switch and three devices, an IODA1 PHB
 with two), makes one device DMA to an unmapped address and another load from an
 address nothing decodes, and prints which PE froze and why, what loads return and
-what the PEST words record.`,
+what the PEST words record. Then Linux EEH recovers the same fault, and six of the shipped
+scenarios (fixtures/scenarios) run and are told as short stories: link loss behind a
+switch, the freeze limit, a VFIO guest's recovery, a guest flooding errors, the same fault
+on pSeries, and one error under EEH, Xen and QEMU.
+
+Examples:
+  eeh-emu demo
+  eeh-emu run fixtures/scenarios/vfio-guest-recovery.json     one of them in full`,
     run: (args) => {
       if (args.length > 0) return usage(`demo takes no arguments (got "${args[0]}")`);
       return demoText().then((lines) => {

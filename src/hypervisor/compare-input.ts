@@ -310,4 +310,9 @@ Output:
   --json             the report as one JSON object
   --no-logs          the table only
 
---input reads the same as JSON (see src/hypervisor/compare-input.ts; fixtures/aer/compare-*.json).`;
+--input reads the same as JSON (see src/hypervisor/compare-input.ts; fixtures/aer/compare-*.json).
+
+Examples:
+  eeh-emu compare --error MALF_TLP
+  eeh-emu compare --error link-down --device 0000:04:00.0 --models eeh-vfio,xen-pciback
+  eeh-emu compare --input fixtures/aer/compare-fatal-aware.json --json`;
