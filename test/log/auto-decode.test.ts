@@ -15,7 +15,7 @@ describe("decodeInput (auto)", () => {
     const eehi = encodeInterpretation(interpretPhbDiag(decodePhbDiag(blob)));
     const [d] = decodeInput(eehi);
     expect(d!.kind).toBe("interpretation");
-    if (d!.kind === "interpretation") expect(d.interpretation.headline).toBe(interpretPhbDiag(decodePhbDiag(blob)).headline);
+    if (d?.kind === "interpretation") expect(d.interpretation.headline).toBe(interpretPhbDiag(decodePhbDiag(blob)).headline);
   });
 
   it("refuses bytes that are no known blob instead of calling them an RTAS log of version 103", () => {
