@@ -5,6 +5,7 @@
 // The shape is checked with zod; cross-references (a state's PE, an event's log) after.
 
 import { z } from "zod";
+import { jsonPath, jsonSyntaxProblem } from "../core/json-text.js";
 import { EehError } from "../core/errors.js";
 import { PE_LANE_STATES, TIMELINE_VERSION, type PlatformLogKind, type Timeline } from "../scenario/timeline.js";
 import { EVENT_KINDS } from "./palette.js";
@@ -73,17 +74,6 @@ const timelineSchema = z.object({
   ok: z.boolean(),
 });
 
-/** `events[3].kind` from ["events", 3, "kind"]. */
-function jsonPath(segments: readonly PropertyKey[]): string {
-  let out = "";
-  for (const s of segments) {
-    if (typeof s === "number") out += `[${s}]`;
-    else if (typeof s === "string" && /^[A-Za-z_$][\w$]*$/.test(s)) out += out ? `.${s}` : s;
-    else out += `[${JSON.stringify(String(s))}]`;
-  }
-  return out || "$";
-}
-
 /** Check a parsed document; throws TimelineError naming `file` and the JSON path of the first problem. */
 export function timelineFromJson(doc: unknown, file = "<timeline>"): Timeline {
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new TimelineError("expected a timeline document (a JSON object)", file, "$");
@@ -113,30 +103,14 @@ export function timelineFromJson(doc: unknown, file = "<timeline>"): Timeline {
   return tl;
 }
 
-function lineColOfOffset(textIn: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < offset && i < textIn.length; i++) {
-    if (textIn.charCodeAt(i) === 10) {
-      line++;
-      start = i + 1;
-    }
-  }
-  return { line, column: offset - start + 1 };
-}
-
 /** JSON text of a timeline document → Timeline (errors name file:line:column or the JSON path). */
 export function parseTimelineText(textIn: string, file = "<timeline>"): Timeline {
   let doc: unknown;
   try {
     doc = JSON.parse(textIn);
   } catch (e) {
-    const message = (e as Error).message;
-    const m = /position (\d+)/.exec(message);
-    const offset = m ? Number(m[1]) : /end of JSON input/.test(message) ? textIn.length : undefined;
-    const where = offset !== undefined ? lineColOfOffset(textIn, offset) : undefined;
-    const reason = message.replace(/ in JSON at position \d+.*$/, "").replace(/\s*\(line \d+ column \d+\)$/, "");
-    throw new TimelineError(`not valid JSON: ${reason}`, file, "$", where?.line, where?.column);
+    const p = jsonSyntaxProblem(textIn, e as Error);
+    throw new TimelineError(`not valid JSON: ${p.reason}`, file, "$", p.line, p.column);
   }
   return timelineFromJson(doc, file);
 }

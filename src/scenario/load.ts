@@ -5,6 +5,9 @@
 import { LineCounter, parseDocument, isNode } from "yaml";
 import type { z } from "zod";
 import { EehError } from "../core/errors.js";
+import { jsonPath, jsonSyntaxProblem } from "../core/json-text.js";
+
+export { jsonPath };
 import { scenarioSchema, type Scenario } from "./schema.js";
 
 /** A scenario that cannot be read or run. `path` is a JSON path ("$" for the whole file). */
@@ -21,19 +24,6 @@ export class ScenarioError extends EehError {
     super("BAD_TOPOLOGY", `${where}: ${path === "$" ? "" : `${path}: `}${message}`, { file, path, line, column });
     this.path = path;
   }
-}
-
-export type PathSegment = string | number;
-
-/** `timeline[2].device` from ["timeline", 2, "device"]. */
-export function jsonPath(segments: readonly PropertyKey[]): string {
-  let out = "";
-  for (const s of segments) {
-    if (typeof s === "number") out += `[${s}]`;
-    else if (typeof s === "string" && /^[A-Za-z_$][\w$]*$/.test(s)) out += out ? `.${s}` : s;
-    else out += `[${JSON.stringify(String(s))}]`;
-  }
-  return out || "$";
 }
 
 /** Where a JSON path points in the source text (1-based line and column), when it can be found. */
@@ -59,45 +49,6 @@ function sourceMapOf(text: string): SourceMap {
   };
 }
 
-function lineColOfOffset(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      start = i + 1;
-    }
-  }
-  return { line, column: offset - start + 1 };
-}
-
-/**
- * Where JSON.parse gave up, when its message has no position (V8 says only "Unexpected
- * token"): the longest prefix that is still the start of some JSON text ends there. Being
- * a valid prefix is monotone in the length, so a binary search finds it.
- */
-function syntaxErrorOffset(text: string): number {
-  const validPrefix = (n: number): boolean => {
-    try {
-      JSON.parse(text.slice(0, n));
-      return true;
-    } catch (e) {
-      // It failed at its very end (or said so): more text could still make it JSON.
-      const msg = (e as Error).message;
-      const at = /position (\d+)/.exec(msg);
-      return /Unexpected end of JSON input/.test(msg) || (at !== null && Number(at[1]) >= n && !/non-whitespace/.test(msg));
-    }
-  };
-  let lo = 0;
-  let hi = text.length;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (validPrefix(mid)) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
 /** Parse the text (JSON unless the file name ends in .yaml/.yml or the text is not JSON-shaped). */
 export function parseScenarioText(text: string, file: string): { doc: unknown; map: SourceMap } {
   const yamlFile = /\.ya?ml$/i.test(file);
@@ -105,10 +56,8 @@ export function parseScenarioText(text: string, file: string): { doc: unknown; m
     try {
       return { doc: JSON.parse(text) as unknown, map: sourceMapOf(text) };
     } catch (e) {
-      const m = /position (\d+)/.exec((e as Error).message);
-      const where = lineColOfOffset(text, m ? Number(m[1]) : syntaxErrorOffset(text));
-      const reason = (e as Error).message.replace(/ in JSON at position \d+.*$/, "").replace(/\s*\(line \d+ column \d+\)$/, "");
-      throw new ScenarioError(`not valid JSON: ${reason}`, file, "$", where.line, where.column);
+      const p = jsonSyntaxProblem(text, e as Error);
+      throw new ScenarioError(`not valid JSON: ${p.reason}`, file, "$", p.line, p.column);
     }
   }
   const lines = new LineCounter();
