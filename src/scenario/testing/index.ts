@@ -1,0 +1,95 @@
+// eeh-emu/testing: a property-testing kit for recovery code. fast-check arbitraries for
+// machines, faults and guest op sequences; harnesses that run a driver's error-recovery
+// callbacks or a guest's recovery routine against the emulator under random faults on the
+// virtual clock and report the shrunk counter-example. fast-check is a peer dependency.
+
+export {
+  arbMachine,
+  arbMachineShape,
+  arbMachineSpec,
+  arbBar,
+  buildMachine,
+  describeMachine,
+  endpointsOf,
+  linkPortsOf,
+  functionOf,
+  type ArbMachineOptions,
+  type ArbMachineShapeOptions,
+  type MachineShape,
+} from "./machines.js";
+export {
+  arbFault,
+  arbFaultPlan,
+  arbFaultSeeds,
+  aimFaults,
+  applyFault,
+  describeFault,
+  describeEffect,
+  isPermanent,
+  permanentFaultOf,
+  FAULT_KINDS,
+  DEFAULT_FAULT_KINDS,
+  UE_BITS,
+  type Fault,
+  type FaultKind,
+  type FaultResult,
+  type FaultSeed,
+  type UeBit,
+  type ArbFaultOptions,
+  type ArbFaultPlanOptions,
+} from "./faults.js";
+export {
+  arbGuestOp,
+  arbGuestOps,
+  applyGuestOp,
+  runGuestOp,
+  guestOpCommands,
+  GuestOpCommand,
+  GUEST_OP_NAMES,
+  GUEST_OP_NUMBERS,
+  type GuestOp,
+  type GuestOpName,
+  type GuestOpTarget,
+  type ArbGuestOpOptions,
+  type ArbGuestOpsOptions,
+} from "./guest-ops.js";
+export { createHost, PLATFORMS, type Host, type HostOptions, type Platform } from "./host.js";
+export {
+  checkDriverRecovery,
+  runDriverCase,
+  driverCaseArb,
+  transientFaultsRecover,
+  everyDeviceSettles,
+  referenceDriver,
+  referenceRun,
+  DriverCounterExampleError,
+  type CheckDriverRecoveryOptions,
+  type CheckSummary,
+  type DeviceUnderTest,
+  type DriverFactory,
+  type DriverCall,
+  type DriverCallback,
+  type DriverCase,
+  type DriverRun,
+  type RunOptions,
+  type RunProperty,
+} from "./driver-harness.js";
+export {
+  checkGuestRecovery,
+  runGuestCase,
+  guestCaseArb,
+  guestRecoversTransientFaults,
+  referenceGuestRecovery,
+  referenceGuestRun,
+  GuestCounterExampleError,
+  type CheckGuestRecoveryOptions,
+  type GuestCase,
+  type GuestContext,
+  type GuestOpRecord,
+  type GuestRecovery,
+  type GuestRecoveryResult,
+  type GuestRun,
+  type GuestRunOptions,
+} from "./guest-harness.js";
+export { CounterExampleError, formatValue, type AppliedFault, type CounterExample, type DeviceVerdict, type Replay } from "./counter-example.js";
+export { deviceVerdict } from "./device-check.js";
