@@ -43,7 +43,7 @@ const RESULT_NAMES: Record<string, ResultName> = {
   "no aer driver": "no AER driver",
 };
 
-function driverOf(address: string, d: ScenarioDriver): PciDriver {
+function driverOf(d: ScenarioDriver): PciDriver {
   const name = d.name ?? "drv";
   if (d.aware === false) return { name };
   const r = (v: string | undefined): ResultName | undefined => (v === undefined ? undefined : RESULT_NAMES[v]);
@@ -53,8 +53,8 @@ function driverOf(address: string, d: ScenarioDriver): PciDriver {
     ...(d.slot_reset !== undefined ? { slotReset: r(d.slot_reset)! } : {}),
     ...(d.resume !== undefined ? { resume: d.resume } : {}),
   };
-  // A driver named with no answers at all still has handlers in Linux's sense only if it says so.
-  void address;
+  // Callbacks without an answer are not implemented (scriptedDriver); none at all makes the
+  // driver EEH-unaware, as does "aware": false.
   return scriptedDriver(name, answers);
 }
 
@@ -80,7 +80,7 @@ export class World {
     const drivers: Record<string, PciDriver> = {};
     for (const [ref, d] of Object.entries(scenario.drivers)) {
       const a = this.names.device(ref, `drivers[${JSON.stringify(ref)}]`);
-      drivers[a] = driverOf(a, d);
+      drivers[a] = driverOf(d);
     }
     const coreOptions = { drivers, ...(scenario.maxFreezes !== undefined ? { maxFreezes: scenario.maxFreezes } : {}) };
     if (this.platform === "powernv") {
