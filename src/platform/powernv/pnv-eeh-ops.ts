@@ -8,7 +8,7 @@ import { formatPciAddress } from "../../pci/address.js";
 import type { Machine } from "../../ioda/machine.js";
 import { functionLevelReset } from "../../ioda/faults.js";
 import { getPe, peMarkIsolated, type PeRef } from "../../ioda/pe/pe-tree.js";
-import { EEH_PE_ISOLATED, EEH_PE_RESET, EEH_PE_VF } from "../../ioda/pe/pe-flags.js";
+import { EEH_PE_ISOLATED, EEH_PE_REMOVED, EEH_PE_RESET, EEH_PE_VF } from "../../ioda/pe/pe-flags.js";
 import { decodePhbDiag } from "../../log/opal/decode.js";
 import { printPhbDiag } from "../../log/dmesg/print-diag.js";
 import {
@@ -329,7 +329,10 @@ export class PnvEehOps implements EehOps {
     let ret: NextErrorResult = { result: EEH_NEXT_ERR_NONE };
     for (const phbId of m.layout.phbs.keys()) {
       const phbPe: EehPeRef = { phbId, pe: "phb" };
-      if (this.isolated(phbPe)) continue;
+      // Skip PHBs whose subordinate buses are gone: isolated, or removed by a recovery that
+      // gave up (a REMOVED PE cannot be marked isolated, so without this a PHB that died
+      // after a failed fence recovery would be reported DEAD for ever).
+      if (this.isolated(phbPe) || getPe(m.phbState(phbId).peTree, "phb").state & EEH_PE_REMOVED) continue;
       const r = this.opal.nextError(phbId);
       if (r.rc !== O.OPAL_SUCCESS) continue;
       if (r.pciErrorType === O.OPAL_EEH_NO_ERROR || r.severity === O.OPAL_EEH_SEV_NO_ERROR) continue;
@@ -366,7 +369,14 @@ export class PnvEehOps implements EehOps {
     const m = this.machine;
     const phbHex = this.hex(m.phbLayout(phbId).spec.domain);
     const tree = m.phbState(phbId).peTree;
-    if (!tree.pes[peNum]) {
+    // A PE whose recovery gave up (EEH_PE_REMOVED) had all its devices hot-removed, and in
+    // Linux eeh_pe_tree_remove freed it with its last device: eeh_pe_get finds nothing and
+    // the freeze is cleared as a non-existing PE's. Handing it back to the core instead
+    // would fail it again at once, neither thawed nor isolated (eeh_pe_mark_isolated skips
+    // REMOVED PEs, and a failure after a good reset finds ISOLATED already cleared), and
+    // OPAL would name it for ever: handleSpecialEvent would loop without yielding.
+    const known = tree.pes[peNum];
+    if (!known || known.state & EEH_PE_REMOVED) {
       this.log.line("info", `EEH: Clear non-existing PHB#${phbHex}-PE#${this.hex(peNum)}`, { phb: phbId, pe: peNum });
       this.log.line("info", `EEH: PHB location: ${this.phbLocation(phbId)}`, { phb: phbId });
       const d = this.opal.getPhbDiagData2(phbId, this.opal.diagDataSize(phbId)!);
