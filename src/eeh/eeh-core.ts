@@ -9,7 +9,7 @@
 
 import type { VirtualClock } from "../core/clock.js";
 import { allOnes, type AccessSize } from "../core/bits.js";
-import { NotFoundError } from "../core/errors.js";
+import { ClockError, NotFoundError } from "../core/errors.js";
 import { formatPciAddress, parsePciAddress, ridOf } from "../pci/address.js";
 import { isBridgeKind } from "../pci/topology.js";
 import type { Machine, FunctionRef } from "../ioda/machine.js";
@@ -47,6 +47,8 @@ import { WorkLoop } from "../core/work-loop.js";
 export interface EehCoreOptions {
   /** eeh_max_freezes: recoveries allowed in the one-hour window (default 5). */
   readonly maxFreezes?: number;
+  /** Steps allowed at one virtual instant before recovery is taken to loop (default 10 000). */
+  readonly maxStepsPerInstant?: number;
   /** debugfs eeh_disable_recovery: drop events instead of recovering. */
   readonly disableRecovery?: boolean;
   /** EEH_ENABLE_IO_FOR_LOG: thaw MMIO before collecting the log (pSeries; P7IOC). */
@@ -121,6 +123,9 @@ export class EehCore {
   /** Every step, structured, in order. */
   readonly events: EehEvent[] = [];
   readonly maxFreezes: number;
+  readonly maxStepsPerInstant: number;
+  private stepsAt = -1;
+  private stepsThisInstant = 0;
   enabled = true;
   private queue: QueuedEvent[] = [];
   /** The `eehd` thread: one event at a time, newest first. */
@@ -136,6 +141,7 @@ export class EehCore {
     readonly options: EehCoreOptions = {},
   ) {
     this.maxFreezes = options.maxFreezes ?? 5;
+    this.maxStepsPerInstant = options.maxStepsPerInstant ?? 10_000;
     this.eehd = new WorkLoop(clock, () => {
       const ev = this.queue.shift();
       if (!ev) return undefined;
@@ -169,9 +175,22 @@ export class EehCore {
     this.log.line("info", `EEH: ${ops.name === "powernv" ? "PowerNV" : "pSeries"} platform initialized`);
   }
 
-  /** Record a structured step. */
+  /**
+   * Record a structured step. Also the watchdog: recovery that keeps stepping while virtual
+   * time stands still runs as a chain of promise continuations that never yields to the
+   * event loop, so no timer could stop it; past `maxStepsPerInstant` steps at one virtual
+   * instant it is a bug, and a ClockError ends it instead of a hang.
+   */
   emit(step: EehStep, pe: EehPeRef | undefined, fields: { device?: string; result?: string; detail?: string } = {}): void {
-    this.events.push({ time: this.clock.now(), step, ...(pe ? { pe } : {}), ...fields });
+    const now = this.clock.now();
+    if (now !== this.stepsAt) {
+      this.stepsAt = now;
+      this.stepsThisInstant = 0;
+    }
+    if (++this.stepsThisInstant > this.maxStepsPerInstant) {
+      throw new ClockError(`the EEH core made more than ${this.maxStepsPerInstant} recovery steps at ${now} ms without virtual time passing (last: ${step}${pe ? ` ${this.peName(pe)}` : ""}): recovery loops`, { now, step });
+    }
+    this.events.push({ time: now, step, ...(pe ? { pe } : {}), ...fields });
   }
 
   // ------------------------------------------------------------------ naming

@@ -14,7 +14,8 @@
 
 import { describe, expect, it } from "vitest";
 import { scriptedDriver, type PciDriver } from "../../src/eeh/driver.js";
-import type { EehCore } from "../../src/eeh/eeh-core.js";
+import { EehCore as EehCoreClass, type EehCore } from "../../src/eeh/eeh-core.js";
+import { ClockError } from "../../src/core/errors.js";
 import { handleSpecialEvent } from "../../src/eeh/recovery.js";
 import { EEH_PE_ISOLATED, EEH_PE_REMOVED } from "../../src/ioda/pe/pe-flags.js";
 import { MachineBuilder } from "../../src/pci/builder.js";
@@ -123,3 +124,14 @@ describe("eeh_handle_special_event on a PHB whose recovery failed", () => {
   });
 });
 
+
+describe("the EEH core's watchdog", () => {
+  it("more than maxStepsPerInstant steps at one virtual instant is a ClockError; time passing resets the count", () => {
+    const host = createHost(MACHINE, "powernv");
+    const core = new EehCoreClass(host.machine, host.clock, host.ops, host.log, { maxStepsPerInstant: 100 });
+    for (let i = 0; i < 100; i++) core.emit("thaw", { phbId: 0, pe: 0x7a });
+    expect(() => core.emit("thaw", { phbId: 0, pe: 0x7a })).toThrow(ClockError);
+    host.clock.advanceBy(1);
+    expect(() => core.emit("thaw", { phbId: 0, pe: 0x7a })).not.toThrow();
+  });
+});

@@ -58,7 +58,6 @@ export function createHost(spec: MachineSpec, platform: Platform, options: HostO
 }
 
 const MAX_TIMERS = 200_000;
-const MAX_STEPS_PER_INSTANT = 10_000;
 
 /** Let queued promise continuations run (one macrotask turn; reads no clock). */
 function turn(): Promise<void> {
@@ -74,26 +73,9 @@ export class ClockPump {
   error: unknown = undefined;
   private eehd: Promise<void> | undefined;
 
-  constructor(private readonly host: Host) {
-    // Watchdog: recovery that keeps stepping while virtual time stands still never yields
-    // to the event loop (a loop of promise continuations), so no timer could stop it. The
-    // core's own step log is where it shows; throwing there ends the loop and the run.
-    const core = host.core;
-    const emit = core.emit.bind(core);
-    let at = -1;
-    let steps = 0;
-    core.emit = (step, pe, fields) => {
-      const now = host.clock.now();
-      if (now !== at) {
-        at = now;
-        steps = 0;
-      }
-      if (++steps > MAX_STEPS_PER_INSTANT) {
-        throw new ClockError(`the EEH core made more than ${MAX_STEPS_PER_INSTANT} recovery steps at ${now} ms without virtual time passing (last: ${step}${pe ? ` ${core.peName(pe)}` : ""}): recovery loops`, { now, step });
-      }
-      emit(step, pe, fields);
-    };
-  }
+  // The EEH core's own watchdog (EehCore maxStepsPerInstant) ends recovery that loops at
+  // one virtual instant with a ClockError, which `error` then holds.
+  constructor(private readonly host: Host) {}
 
   /** Start `eehd` if events wait and it is not running. */
   kick(): void {
