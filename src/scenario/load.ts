@@ -80,7 +80,8 @@ function issueError(issue: z.core.$ZodIssue, file: string, map: SourceMap | unde
 
 /** Check a parsed document against the schema. */
 export function validateScenario(doc: unknown, file = "<scenario>", map?: SourceMap): Scenario {
-  const r = scenarioSchema.safeParse(doc);
+  // A field that is not there at all says so, rather than "expected string, received undefined".
+  const r = scenarioSchema.safeParse(doc, { error: (iss) => (iss.input === undefined && iss.code === "invalid_type" ? "missing (required)" : undefined) });
   if (!r.success) throw issueError(r.error.issues[0]!, file, map);
   return r.data;
 }
