@@ -188,7 +188,8 @@ export class Recorder {
       this.segments.push({ pe: lane.pe.id, from: lane.since, to: Math.max(end, lane.since), state: lane.state });
       lane.since = end;
     }
-    const sorted = [...this.segments].sort((a, b) => (a.pe === b.pe ? a.from - b.from : this.laneIndex(a.pe) - this.laneIndex(b.pe)));
+    const lane = new Map(this.lanes.map((l, i) => [l.pe.id, i]));
+    const sorted = [...this.segments].sort((a, b) => (a.pe === b.pe ? a.from - b.from : lane.get(a.pe)! - lane.get(b.pe)!));
     // A state that lasted no virtual time is not drawn, so its neighbours may now meet:
     // one segment per stretch of one state.
     const merged: StateSegment[] = [];
@@ -198,10 +199,6 @@ export class Recorder {
       else merged.push(seg);
     }
     return merged;
-  }
-
-  private laneIndex(id: string): number {
-    return this.lanes.findIndex((l) => l.pe.id === id);
   }
 }
 

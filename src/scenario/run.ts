@@ -4,7 +4,6 @@
 // until nothing is pending (or until the scenario's `until`). Nothing reads the wall clock,
 // so a run is a pure function of (scenario, seed).
 
-import { drainMicrotasks } from "../core/clock.js";
 import { EehError } from "../core/errors.js";
 import { perform, type ActionContext } from "./actions.js";
 import { checkExpectations, expectationText } from "./expectations.js";
@@ -16,6 +15,7 @@ import { runComparison } from "./compare.js";
 import type { Scenario, ScenarioAction } from "./schema.js";
 import { TIMELINE_VERSION, type Timeline, type TimelineLine } from "./timeline.js";
 import { World } from "./world.js";
+import { ClockPump } from "./host.js";
 import { modelOf } from "../ioda/phb-engine.js";
 
 export interface RunOptions {
@@ -33,9 +33,6 @@ export interface RunResult {
   /** logs[i] are the bytes of timeline.logs[i]. */
   readonly logBytes: readonly Uint8Array[];
 }
-
-/** Bound on timers fired after the last step: a flow that never settles is a scenario error. */
-const MAX_TIMERS = 5_000_000;
 
 export async function runScenario(s: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const file = options.file ?? "<scenario>";
@@ -60,56 +57,36 @@ async function runWorld(s: Scenario, seed: number, options: RunOptions): Promise
   const rec = new Recorder(w);
   const { clock, core } = w;
   const steps = expandRandomFaults(s, w.machine, w.names, seed);
+  // The clock pump fires timers in order with eehd and the guests' flows running between
+  // them, and records after every burst of work.
+  const pump = new ClockPump(w.host, () => rec.sample());
   const background: Array<Promise<unknown>> = [];
-  let failure: unknown;
-  const keep = (p: Promise<unknown>): void => {
-    background.push(p.catch((e: unknown) => void (failure ??= e)));
-  };
-
-  /** Let continuations run, start eehd on anything queued, and record. */
-  const turn = async (): Promise<void> => {
-    await drainMicrotasks();
-    if (core.pendingEvents() > 0) keep(core.drain());
-    await drainMicrotasks();
-    rec.sample();
-    if (failure !== undefined) throw failure;
-  };
-
-  /** Fire every timer due at or before t, in order, then move the clock to t. */
-  const runUntil = async (t: number): Promise<void> => {
-    await turn();
-    for (let due = clock.nextDue(); due !== undefined && due <= t; due = clock.nextDue()) {
-      clock.runNext();
-      await turn();
-    }
-    if (t > clock.now()) clock.advanceTo(t);
-    await turn();
+  const keep = (p: Promise<unknown>): void => void background.push(pump.track(p));
+  const check = (): void => {
+    if (pump.error !== undefined) throw pump.error;
   };
 
   const progress = (i: number, frac: number): void => options.onProgress?.((i + frac) / Math.max(steps.length, 1), clock.now());
   for (const [i, { action, path }] of steps.entries()) {
-    await runUntil(action.at);
+    await pump.runUntil(action.at);
+    check();
     const late = clock.now() > action.at ? ` (late: the clock was already at ${clock.now()} ms)` : "";
     const ctx: ActionContext = { w, rec, path, background: keep, progress: (f) => progress(i, f) };
     const text = await perform(ctx, action);
     rec.event(clock.now(), "action", `${text}${action.note ? ` — ${action.note}` : ""}${late}`, actionPe(action, w));
-    await turn();
+    await pump.runUntil(clock.now());
+    check();
     progress(i, 1);
   }
 
   // Run on until nothing is pending (or until the scenario stops the clock).
-  let fired = 0;
-  for (;;) {
-    await turn();
-    const due = clock.nextDue();
-    if (due === undefined || (s.until !== undefined && due > s.until)) break;
-    clock.runNext();
-    if (++fired > MAX_TIMERS) throw new ScenarioError(`the run does not settle: more than ${MAX_TIMERS} timers fired after the last step`, options.file ?? "<scenario>", "timeline");
+  if (s.until !== undefined) await pump.runUntil(s.until);
+  else {
+    await pump.runUntilIdle();
+    check();
+    await Promise.all(background);
   }
-  if (s.until !== undefined && s.until > clock.now()) clock.advanceTo(s.until);
-  await turn();
-  if (s.until === undefined) await Promise.all(background);
-  if (failure !== undefined) throw failure;
+  check();
   w.log.flushSuppressed();
   rec.sample();
 

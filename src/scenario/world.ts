@@ -1,22 +1,18 @@
-// Everything a scenario runs on: the virtual clock, the machine, the platform firmware
-// (OPAL or RTAS) and its EEH ops, the Linux EEH core with the scenario's drivers, the VFIO
+// Everything a scenario runs on: a host (host.ts: the virtual clock, the machine, the
+// platform firmware and its EEH ops, the Linux EEH core with the scenario's drivers), the VFIO
 // host, and one container (plus a QEMU sPAPR front end) per guest. Built once per run.
 
-import { VirtualClock } from "../core/clock.js";
-import { EehCore } from "../eeh/eeh-core.js";
-import { HostLog } from "../eeh/host-log.js";
+import type { VirtualClock } from "../core/clock.js";
+import type { EehCore } from "../eeh/eeh-core.js";
+import type { HostLog } from "../eeh/host-log.js";
 import { scriptedDriver, type PciDriver, type ResultName } from "../eeh/driver.js";
 import { Machine } from "../ioda/machine.js";
-import type { EehOps } from "../platform/eeh-ops.js";
-import { OpalFirmware } from "../platform/powernv/opal.js";
-import { PnvEehOps } from "../platform/powernv/pnv-eeh-ops.js";
-import { PseriesPlatform } from "../platform/pseries/pseries-platform.js";
-import { PseriesEehOps } from "../platform/pseries/pseries-eeh-ops.js";
 import { VfioHost } from "../vfio/vfio-host.js";
 import type { VfioContainer } from "../vfio/container.js";
 import { SpaprGuest } from "../vfio/spapr-guest.js";
 import type { VfioDevice } from "../vfio/vfio-device.js";
 import type { GuestRecoverReport } from "../vfio/guest-recover.js";
+import { createHost, type Host } from "./host.js";
 import { buildMachineSpec, Names, UnknownNameError } from "./machine.js";
 import type { Scenario, ScenarioDriver, ScenarioGuest } from "./schema.js";
 
@@ -59,40 +55,24 @@ function driverOf(d: ScenarioDriver): PciDriver {
 }
 
 export class World {
-  readonly clock = new VirtualClock();
+  readonly host: Host;
+  readonly clock: VirtualClock;
   readonly log: HostLog;
   readonly machine: Machine;
-  readonly names: Names;
-  readonly platform: "powernv" | "pseries";
-  readonly opal?: OpalFirmware;
-  readonly rtas?: PseriesPlatform;
-  readonly ops: EehOps;
   readonly core: EehCore;
+  readonly names: Names;
   readonly vfio: VfioHost;
   readonly guests = new Map<string, GuestRuntime>();
 
   private constructor(readonly scenario: Scenario) {
     if (scenario.platform === "compare") throw new UnknownNameError("a comparison scenario has no machine to build", "platform");
-    this.platform = scenario.platform;
-    this.log = new HostLog(this.clock);
-    this.machine = Machine.build(buildMachineSpec(scenario.machine!));
-    this.names = new Names(this.machine);
+    const machine = Machine.build(buildMachineSpec(scenario.machine!));
+    // Drivers are named in the scenario by label or address: resolve them before the core binds them.
+    this.names = new Names(machine);
     const drivers: Record<string, PciDriver> = {};
-    for (const [ref, d] of Object.entries(scenario.drivers)) {
-      const a = this.names.device(ref, `drivers[${JSON.stringify(ref)}]`);
-      drivers[a] = driverOf(d);
-    }
-    const coreOptions = { drivers, ...(scenario.maxFreezes !== undefined ? { maxFreezes: scenario.maxFreezes } : {}) };
-    if (this.platform === "powernv") {
-      this.opal = new OpalFirmware(this.machine, this.clock);
-      this.ops = new PnvEehOps(this.opal, this.clock, this.log);
-      this.core = new EehCore(this.machine, this.clock, this.ops, this.log, coreOptions);
-    } else {
-      this.rtas = new PseriesPlatform(this.machine, this.clock);
-      this.ops = new PseriesEehOps(this.rtas, this.clock, this.log);
-      // pSeries enables MMIO before fetching the log (EEH_ENABLE_IO_FOR_LOG).
-      this.core = new EehCore(this.machine, this.clock, this.ops, this.log, { enableIoForLog: true, ...coreOptions });
-    }
+    for (const [ref, d] of Object.entries(scenario.drivers)) drivers[this.names.device(ref, `drivers[${JSON.stringify(ref)}]`)] = driverOf(d);
+    this.host = createHost(machine, scenario.platform, { drivers, ...(scenario.maxFreezes !== undefined ? { maxFreezes: scenario.maxFreezes } : {}) });
+    ({ clock: this.clock, log: this.log, machine: this.machine, core: this.core } = this.host);
     this.vfio = new VfioHost(this.core);
   }
 

@@ -22,7 +22,7 @@ import { MachineBuilder } from "../../src/pci/builder.js";
 import * as O from "../../src/platform/powernv/opal-api.js";
 import type { PnvEehOps } from "../../src/platform/powernv/pnv-eeh-ops.js";
 import { applyFault, createHost, runDriverCase, type Fault } from "../../src/scenario/testing/index.js";
-import { ClockPump } from "../../src/scenario/testing/host.js";
+import { ClockPump } from "../../src/scenario/host.js";
 
 // PHB#0 ioda1: 00:00.0 root port; 01:00.0 sw0 upstream; 02:00.0 → sw1 (03:00.0), whose
 // internal bus 4 (PE#7a) has 04:00.0 → 05:00.0 (PE#79) and 04:01.0 → 06:00.0 (PE#78);

@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { describeMachine } from "./machines.js";
 import type { Fault } from "./faults.js";
-import type { Platform } from "./host.js";
+import type { Platform } from "../host.js";
 import type { MachineSpec } from "../../pci/topology.js";
 
 /** A fault as it happened in a run. */

@@ -11,7 +11,7 @@ import type { MachineSpec } from "../../pci/topology.js";
 import type { DeviceVerdict } from "./counter-example.js";
 import { describeFault, type Fault } from "./faults.js";
 import { arbMachine, endpointsOf } from "./machines.js";
-import { checkPlatform, PLATFORMS, type Platform } from "./host.js";
+import { checkPlatform, PLATFORMS, type Platform } from "../host.js";
 
 /** The BAR a driver polls: the device's first assigned memory BAR. */
 export function pollBar(m: Machine, address: string): number | undefined {

@@ -22,7 +22,7 @@ import type { MachineSpec } from "../../pci/topology.js";
 import { CounterExampleError, type FailureDetails, type AppliedFault, type CounterExample, type DeviceVerdict } from "./counter-example.js";
 import { checkCount, judge, deviceVerdict, faultLine, freezeLimitReached, machineArb, platformArb, pollBar, timeline, type TimelineEntry } from "./device-check.js";
 import { aimFaults, applyFault, arbFaultSeeds, permanentFaultOf, type ArbFaultPlanOptions, type Fault } from "./faults.js";
-import { ClockPump, createHost, type Host, type Platform } from "./host.js";
+import { ClockPump, createHost, type Host, type Platform } from "../host.js";
 import { endpointsOf, functionOf } from "./machines.js";
 
 /** What a driver factory is told about a device it may drive. */

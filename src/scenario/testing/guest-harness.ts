@@ -25,7 +25,7 @@ import { checkCount, faultLine, hardwareCheck, judge, machineArb, platformArb, p
 import { fewerFaults, type CheckSummary, type RunProperty } from "./driver-harness.js";
 import { aimFaults, applyFault, arbFaultSeeds, permanentFaultOf, type ArbFaultPlanOptions, type Fault } from "./faults.js";
 import { applyGuestOp, type GuestOp, type GuestOpName } from "./guest-ops.js";
-import { ClockPump, createHost, type Host, type Platform } from "./host.js";
+import { ClockPump, createHost, type Host, type Platform } from "../host.js";
 import { endpointsOf } from "./machines.js";
 
 /** What a recovery routine gets besides the container. */

@@ -53,7 +53,7 @@ export {
   type ArbGuestOpOptions,
   type ArbGuestOpsOptions,
 } from "./guest-ops.js";
-export { createHost, PLATFORMS, type Host, type HostOptions, type Platform } from "./host.js";
+export { createHost, PLATFORMS, type Host, type HostOptions, type Platform } from "../host.js";
 export {
   checkDriverRecovery,
   runDriverCase,

@@ -1,10 +1,10 @@
 // The kit's host wiring and clock pump: faults, polls and eehd interleave on the virtual
 // clock; a recovery that loops without virtual time passing ends the run instead of hanging.
 import { describe, expect, it } from "vitest";
-import { ClockError } from "../../../src/core/errors.js";
-import { MachineBuilder } from "../../../src/pci/builder.js";
-import { ClockPump, createHost } from "../../../src/scenario/testing/host.js";
-import { applyFault } from "../../../src/scenario/testing/index.js";
+import { ClockError } from "../../src/core/errors.js";
+import { MachineBuilder } from "../../src/pci/builder.js";
+import { ClockPump, createHost } from "../../src/scenario/host.js";
+import { applyFault } from "../../src/scenario/testing/index.js";
 
 const ONE = new MachineBuilder().phb({ model: "ioda2" }, (r) => r.endpoint({ bars: [{ type: "mem32", size: 0x4000 }] })).build();
 

@@ -1,21 +1,22 @@
 // The standard wiring of a host (test/eeh/setup.ts, the README): a machine, the virtual
 // clock, the host log, the platform firmware and its EEH ops, and the Linux-like EEH core
-// — on PowerNV (OPAL) or pSeries (RTAS) — plus the driver of the virtual clock the
-// harnesses use: fire timers one by one and let the `eehd` loop and any other async flow
-// run between them, so faults, polls and recovery interleave the way they would in time.
+// — on PowerNV (OPAL) or pSeries (RTAS) — plus the driver of the virtual clock that
+// scenario runs and the testing kit's harnesses share: fire timers one by one and let the
+// `eehd` loop and any other async flow run between them, so faults, polls and recovery
+// interleave the way they would in time.
 
-import { VirtualClock } from "../../core/clock.js";
-import { ArgumentError, ClockError } from "../../core/errors.js";
-import { EehCore, type EehCoreOptions } from "../../eeh/eeh-core.js";
-import type { PciDriver } from "../../eeh/driver.js";
-import { HostLog } from "../../eeh/host-log.js";
-import { Machine } from "../../ioda/machine.js";
-import type { MachineSpec } from "../../pci/topology.js";
-import type { EehOps } from "../../platform/eeh-ops.js";
-import { OpalFirmware } from "../../platform/powernv/opal.js";
-import { PnvEehOps } from "../../platform/powernv/pnv-eeh-ops.js";
-import { PseriesEehOps } from "../../platform/pseries/pseries-eeh-ops.js";
-import { PseriesPlatform } from "../../platform/pseries/pseries-platform.js";
+import { drainMicrotasks, VirtualClock } from "../core/clock.js";
+import { ArgumentError, ClockError } from "../core/errors.js";
+import { EehCore, type EehCoreOptions } from "../eeh/eeh-core.js";
+import type { PciDriver } from "../eeh/driver.js";
+import { HostLog } from "../eeh/host-log.js";
+import { Machine } from "../ioda/machine.js";
+import type { MachineSpec } from "../pci/topology.js";
+import type { EehOps } from "../platform/eeh-ops.js";
+import { OpalFirmware } from "../platform/powernv/opal.js";
+import { PnvEehOps } from "../platform/powernv/pnv-eeh-ops.js";
+import { PseriesEehOps } from "../platform/pseries/pseries-eeh-ops.js";
+import { PseriesPlatform } from "../platform/pseries/pseries-platform.js";
 
 export type Platform = "powernv" | "pseries";
 export const PLATFORMS: readonly Platform[] = ["powernv", "pseries"];
@@ -41,10 +42,13 @@ export function checkPlatform(p: unknown): Platform {
   return p;
 }
 
-/** Build a host on `spec`: PowerNV (OPAL + PnvEehOps) or pSeries (RTAS + PseriesEehOps, EEH_ENABLE_IO_FOR_LOG). */
-export function createHost(spec: MachineSpec, platform: Platform, options: HostOptions = {}): Host {
+/**
+ * Build a host on a machine (or its description): PowerNV (OPAL + PnvEehOps) or pSeries
+ * (RTAS + PseriesEehOps, EEH_ENABLE_IO_FOR_LOG).
+ */
+export function createHost(machineOrSpec: Machine | MachineSpec, platform: Platform, options: HostOptions = {}): Host {
   checkPlatform(platform);
-  const machine = Machine.build(spec);
+  const machine = machineOrSpec instanceof Machine ? machineOrSpec : Machine.build(machineOrSpec);
   const clock = new VirtualClock();
   const log = new HostLog(clock);
   const ops: EehOps = platform === "powernv" ? new PnvEehOps(new OpalFirmware(machine, clock), clock, log) : new PseriesEehOps(new PseriesPlatform(machine, clock), clock, log);
@@ -59,11 +63,6 @@ export function createHost(spec: MachineSpec, platform: Platform, options: HostO
 
 const MAX_TIMERS = 200_000;
 
-/** Let queued promise continuations run (one macrotask turn; reads no clock). */
-function turn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 /**
  * Drives a host's virtual clock with the `eehd` loop running alongside. Anything thrown
  * by a timer or by recovery (a driver callback that throws) is kept in `error` and ends
@@ -75,7 +74,11 @@ export class ClockPump {
 
   // The EEH core's own watchdog (EehCore maxStepsPerInstant) ends recovery that loops at
   // one virtual instant with a ClockError, which `error` then holds.
-  constructor(private readonly host: Host) {}
+  constructor(
+    private readonly host: Host,
+    /** Called after each burst of work at one virtual time (a scenario records PE states here). */
+    private readonly afterTurn: () => void = () => undefined,
+  ) {}
 
   /** Start `eehd` if events wait and it is not running. */
   kick(): void {
@@ -101,9 +104,7 @@ export class ClockPump {
   async runUntil(t: number): Promise<void> {
     const clock = this.host.clock;
     for (let fired = 0; ; fired++) {
-      await turn();
-      this.kick();
-      await turn();
+      await this.turn();
       if (this.error !== undefined) return;
       const due = clock.nextDue();
       if (due === undefined || due > t) break;
@@ -113,7 +114,10 @@ export class ClockPump {
       }
       this.fire();
     }
-    if (t > clock.now()) clock.advanceTo(t);
+    if (t > clock.now()) {
+      clock.advanceTo(t);
+      await this.turn();
+    }
   }
 
   /**
@@ -124,9 +128,7 @@ export class ClockPump {
   async runUntilIdle(deadline = Infinity): Promise<void> {
     const clock = this.host.clock;
     for (let fired = 0; ; fired++) {
-      await turn();
-      this.kick();
-      await turn();
+      await this.turn();
       if (this.error !== undefined) return;
       const due = clock.nextDue();
       if (due === undefined) {
@@ -139,6 +141,18 @@ export class ClockPump {
         return;
       }
       this.fire();
+    }
+  }
+
+  /** Let continuations run, start eehd on anything queued, let it run, and report. */
+  private async turn(): Promise<void> {
+    await drainMicrotasks();
+    this.kick();
+    await drainMicrotasks();
+    try {
+      this.afterTurn();
+    } catch (e) {
+      this.error ??= e;
     }
   }
 
